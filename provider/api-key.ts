@@ -1,0 +1,230 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dynamic from "@pulumi/pulumi/dynamic";
+import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
+import { configureFromStack, ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
+import { diffFields } from "./diff";
+import { checkConnection, checkName, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
+
+export interface ApiKeyArgs {
+    orgId: pulumi.Input<number>;
+    name: pulumi.Input<string>;
+    role: pulumi.Input<OrgRole>;
+    /** Lifetime in seconds; absent or 0 means no expiry (if the server allows it). */
+    secondsToLive?: pulumi.Input<number>;
+    connection?: pulumi.Input<ConnectionArgs>;
+}
+
+export type ApiKeyKind = "apikey" | "serviceaccount";
+
+export interface ApiKeyInputs {
+    orgId: number;
+    name: string;
+    role: OrgRole;
+    secondsToLive?: number;
+    connection?: ConnectionValues;
+    resourceName: string;
+}
+
+export interface ApiKeyOutputs extends ApiKeyInputs {
+    /** The key or token, returned once by Grafana; secret in the state. */
+    key: string;
+    /** What the server made: a legacy API key (Grafana < 11.3) or a service account with a token. */
+    kind: ApiKeyKind;
+    keyId?: number;
+    serviceAccountId?: number;
+    tokenId?: number;
+}
+
+interface KeyBody {
+    id: number;
+    name: string;
+    key: string;
+}
+
+interface ServiceAccountBody {
+    id: number;
+    name: string;
+}
+
+const label = (p: { resourceName?: string }) => `ApiKey "${p.resourceName ?? "?"}"`;
+
+export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs> = {
+    configure: configureFromStack,
+
+    async check(_olds, news) {
+        const failures: Failure[] = [];
+        checkOrgId(failures, "orgId", news.orgId, true);
+        checkName(failures, "name", news.name);
+        checkRole(failures, "role", news.role, ORG_ROLES);
+        checkOptionalInteger(failures, "secondsToLive", news.secondsToLive, 0);
+        checkConnection(failures, news.connection);
+        return { inputs: news, failures };
+    },
+
+    async diff(_id, olds, news) {
+        // A key cannot be changed once made: any change makes a new one. Names are unique per org, so the old goes first.
+        return diffFields(
+            olds as unknown as Record<string, unknown>,
+            news as unknown as Record<string, unknown>,
+            [
+                { name: "orgId", replace: true },
+                { name: "name", replace: true },
+                { name: "role", replace: true },
+                { name: "secondsToLive", replace: true },
+                { name: "connection" },
+            ],
+            true,
+        );
+    },
+
+    async create(inputs) {
+        return forResource(
+            label(inputs),
+            async () => {
+                const conn = resolveConnection(inputs.connection);
+                const client = clientFor(conn);
+                const noLegacy = processState().noLegacyKeys;
+                if (!noLegacy.has(conn.url)) {
+                    const made = await createLegacyKey(client, inputs);
+                    if (made) {
+                        const outs: ApiKeyOutputs = { ...inputs, key: made.key, kind: "apikey", keyId: made.id };
+                        return { id: `${inputs.orgId}:apikey:${made.id}`, outs };
+                    }
+                    noLegacy.add(conn.url);
+                }
+                const { sa, token } = await createServiceAccountToken(client, inputs);
+                const outs: ApiKeyOutputs = { ...inputs, key: token.key, kind: "serviceaccount", serviceAccountId: sa.id, tokenId: token.id };
+                return { id: `${inputs.orgId}:serviceaccount:${sa.id}`, outs };
+            },
+            (e) =>
+                isStatus(e, 401, 403)
+                    ? `The connection's user must be an Admin member of org ${inputs.orgId} (add an OrgMembership and dependsOn it)`
+                    : isStatus(e, 400, 409)
+                      ? `A key or service account named "${inputs.name}" may already exist in org ${inputs.orgId}`
+                      : undefined,
+        );
+    },
+
+    async read(id, props) {
+        const p = props as ApiKeyOutputs;
+        return forResource(label(p), async () => {
+            const client = clientFor(resolveConnection(p.connection));
+            const scope = { orgId: p.orgId };
+            try {
+                if (p.kind === "apikey") {
+                    const keys = (await client.get<{ id: number }[]>("/api/auth/keys", { ...scope, query: { includeExpired: "true" } })).data;
+                    return keys.some((k) => k.id === p.keyId) ? { id, props: p } : {};
+                }
+                await client.get(`/api/serviceaccounts/${p.serviceAccountId}`, scope);
+                const tokens = (await client.get<{ id: number }[]>(`/api/serviceaccounts/${p.serviceAccountId}/tokens`, scope)).data;
+                return tokens.some((t) => t.id === p.tokenId) ? { id, props: p } : {};
+            } catch (e) {
+                // 404: the key, the service account, or (after an upgrade past 12.1) the legacy key API is gone.
+                if (isStatus(e, 404)) return {};
+                throw e;
+            }
+        });
+    },
+
+    async update(_id, olds, news) {
+        // Only the connection can change in place; Grafana is not called.
+        return { outs: { ...olds, ...news } };
+    },
+
+    async delete(_id, props) {
+        await forResource(label(props), async () => {
+            const client = clientFor(resolveConnection(props.connection));
+            const scope = { orgId: props.orgId };
+            try {
+                if (props.kind === "apikey") {
+                    await client.delete(`/api/auth/keys/${props.keyId}`, scope);
+                } else {
+                    // Deleting the service account revokes its tokens too.
+                    await client.delete(`/api/serviceaccounts/${props.serviceAccountId}`, scope);
+                }
+            } catch (e) {
+                if (isStatus(e, 404)) return;
+                throw e;
+            }
+        });
+    },
+};
+
+/** Legacy key, or undefined when the server no longer makes them (410 from 11.3, 404 from 12.1). */
+async function createLegacyKey(client: GrafanaClient, inputs: ApiKeyInputs): Promise<KeyBody | undefined> {
+    const body = { name: inputs.name, role: inputs.role, secondsToLive: inputs.secondsToLive ?? 0 };
+    const scope = { orgId: inputs.orgId };
+    try {
+        return (await client.post<KeyBody>("/api/auth/keys", body, scope)).data;
+    } catch (e) {
+        if (isStatus(e, 404, 410)) return undefined;
+        if (!(isStatus(e, 409) && e.retried)) throw e;
+        // Our first attempt made the key but its answer was lost, and a key is shown only once: make it again.
+        const keys = (await client.get<{ id: number; name: string }[]>("/api/auth/keys", scope)).data;
+        const lost = keys.find((k) => k.name === inputs.name);
+        if (lost) await client.delete(`/api/auth/keys/${lost.id}`, scope);
+        return (await client.post<KeyBody>("/api/auth/keys", body, scope)).data;
+    }
+}
+
+async function createServiceAccountToken(client: GrafanaClient, inputs: ApiKeyInputs): Promise<{ sa: ServiceAccountBody; token: KeyBody }> {
+    const scope = { orgId: inputs.orgId };
+    let sa: ServiceAccountBody;
+    try {
+        sa = (await client.post<ServiceAccountBody>("/api/serviceaccounts", { name: inputs.name, role: inputs.role, isDisabled: false }, scope)).data;
+    } catch (e) {
+        if (!(isStatus(e, 400, 409) && e.retried)) throw e;
+        const found = await findServiceAccount(client, inputs);
+        if (!found) throw e;
+        sa = found;
+    }
+    const tokenBody = { name: inputs.name, secondsToLive: inputs.secondsToLive ?? 0 };
+    try {
+        const token = (await client.post<KeyBody>(`/api/serviceaccounts/${sa.id}/tokens`, tokenBody, scope)).data;
+        return { sa, token };
+    } catch (e) {
+        // Leave nothing half-made: a service account without its token is removed again.
+        await client.delete(`/api/serviceaccounts/${sa.id}`, scope).catch(() => undefined);
+        throw e;
+    }
+}
+
+async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): Promise<ServiceAccountBody | undefined> {
+    const res = await client.get<{ serviceAccounts: ServiceAccountBody[] }>("/api/serviceaccounts/search", {
+        orgId: inputs.orgId,
+        query: { query: inputs.name, perpage: 100 },
+    });
+    return res.data.serviceAccounts.find((s) => s.name === inputs.name);
+}
+
+/**
+ * An org-scoped API key: a legacy API key where the server still makes them, otherwise a service account with that
+ * role and a token. `key` is a secret output. Created with X-Grafana-Org-Id, never by switching the user's org.
+ */
+export class ApiKey extends dynamic.Resource {
+    declare public readonly orgId: pulumi.Output<number>;
+    declare public readonly name: pulumi.Output<string>;
+    declare public readonly role: pulumi.Output<OrgRole>;
+    declare public readonly key: pulumi.Output<string>;
+    declare public readonly kind: pulumi.Output<ApiKeyKind>;
+
+    constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            apiKeyProvider,
+            name,
+            {
+                key: undefined,
+                kind: undefined,
+                keyId: undefined,
+                serviceAccountId: undefined,
+                tokenId: undefined,
+                ...args,
+                connection: args.connection ? pulumi.secret(args.connection) : undefined,
+                resourceName: name,
+            },
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }),
+            "grafana",
+            "ApiKey",
+        );
+    }
+}

@@ -1,0 +1,192 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dynamic from "@pulumi/pulumi/dynamic";
+import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus } from "./client";
+import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { diffFields } from "./diff";
+import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
+
+export interface OrgMembershipArgs {
+    orgId: pulumi.Input<number>;
+    loginOrEmail: pulumi.Input<string>;
+    role: pulumi.Input<OrgRole>;
+    connection?: pulumi.Input<ConnectionArgs>;
+}
+
+export interface OrgMembershipInputs {
+    orgId: number;
+    loginOrEmail: string;
+    role: OrgRole;
+    connection?: ConnectionValues;
+    resourceName: string;
+}
+
+export interface OrgMembershipOutputs extends OrgMembershipInputs {
+    userId: number;
+    /** The user was already a member when this resource was created: delete restores `previousRole` and leaves the membership. */
+    adopted: boolean;
+    previousRole?: string;
+}
+
+interface OrgUser {
+    userId: number;
+    login: string;
+    email: string;
+    role: string;
+}
+
+const label = (p: { resourceName?: string }) => `OrgMembership "${p.resourceName ?? "?"}"`;
+
+async function listMembers(client: GrafanaClient, orgId: number): Promise<OrgUser[]> {
+    return (await client.get<OrgUser[]>(`/api/orgs/${orgId}/users`)).data;
+}
+
+function matches(u: OrgUser, loginOrEmail: string): boolean {
+    const x = loginOrEmail.toLowerCase();
+    return u.login?.toLowerCase() === x || u.email?.toLowerCase() === x;
+}
+
+function lastAdminHint(e: unknown): string | undefined {
+    return isStatus(e, 400) && /admin/i.test((e as GrafanaError).grafanaMessage)
+        ? "Every organization needs an Admin: make another user Admin first"
+        : undefined;
+}
+
+export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = {
+    configure: configureFromStack,
+
+    async check(_olds, news) {
+        const failures: Failure[] = [];
+        checkOrgId(failures, "orgId", news.orgId, true);
+        checkName(failures, "loginOrEmail", news.loginOrEmail);
+        checkRole(failures, "role", news.role, ORG_ROLES);
+        checkConnection(failures, news.connection);
+        return { inputs: news, failures };
+    },
+
+    async diff(_id, olds, news) {
+        return diffFields(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, [
+            { name: "orgId", replace: true },
+            { name: "loginOrEmail", replace: true },
+            { name: "role" },
+            { name: "connection" },
+        ]);
+    },
+
+    async create(inputs) {
+        return forResource(
+            label(inputs),
+            async () => {
+                const client = clientFor(resolveConnection(inputs.connection));
+                const path = `/api/orgs/${inputs.orgId}/users`;
+                try {
+                    const res = await client.post<{ userId?: number }>(path, { loginOrEmail: inputs.loginOrEmail, role: inputs.role });
+                    const userId = res.data.userId ?? (await findMember(client, inputs)).userId;
+                    return { id: `${inputs.orgId}:${userId}`, outs: { ...inputs, userId, adopted: false } };
+                } catch (e) {
+                    if (!isStatus(e, 409)) throw e;
+                    if (e.retried) {
+                        // Our own first attempt went through before the connection dropped.
+                        const userId = (await findMember(client, inputs)).userId;
+                        return { id: `${inputs.orgId}:${userId}`, outs: { ...inputs, userId, adopted: false } };
+                    }
+                }
+                // Already a member (an org's creator always is): take it over and set the role.
+                const member = await findMember(client, inputs);
+                if (member.role !== inputs.role) {
+                    await client.patch(`${path}/${member.userId}`, { role: inputs.role });
+                }
+                const outs: OrgMembershipOutputs = { ...inputs, userId: member.userId, adopted: true, previousRole: member.role };
+                return { id: `${inputs.orgId}:${member.userId}`, outs };
+            },
+            lastAdminHint,
+        );
+    },
+
+    async read(id, props) {
+        const p = props as OrgMembershipOutputs;
+        return forResource(label(p), async () => {
+            const client = clientFor(resolveConnection(p.connection));
+            let members: OrgUser[];
+            try {
+                members = await listMembers(client, p.orgId);
+            } catch (e) {
+                if (isStatus(e, 404)) return {};
+                throw e;
+            }
+            const m = members.find((u) => u.userId === p.userId);
+            return m ? { id, props: { ...p, role: m.role as OrgRole } } : {};
+        });
+    },
+
+    async update(_id, olds, news) {
+        return forResource(
+            label(news),
+            async () => {
+                if (news.role !== olds.role) {
+                    const client = clientFor(resolveConnection(news.connection));
+                    await client.patch(`/api/orgs/${news.orgId}/users/${olds.userId}`, { role: news.role });
+                }
+                return { outs: { ...news, userId: olds.userId, adopted: olds.adopted, previousRole: olds.previousRole } };
+            },
+            lastAdminHint,
+        );
+    },
+
+    async delete(_id, props) {
+        await forResource(
+            label(props),
+            async () => {
+                const client = clientFor(resolveConnection(props.connection));
+                const path = `/api/orgs/${props.orgId}/users/${props.userId}`;
+                try {
+                    if (props.adopted) {
+                        // We did not add this member, so we do not remove it; only our role change is undone.
+                        if (props.previousRole && props.previousRole !== props.role) {
+                            await client.patch(path, { role: props.previousRole });
+                        }
+                        return;
+                    }
+                    // Never /api/org/users/:id: that form deletes a user who belongs to no other org.
+                    await client.delete(path);
+                } catch (e) {
+                    if (isStatus(e, 404)) return;
+                    throw e;
+                }
+            },
+            lastAdminHint,
+        );
+    },
+};
+
+async function findMember(client: GrafanaClient, inputs: OrgMembershipInputs): Promise<OrgUser> {
+    const m = (await listMembers(client, inputs.orgId)).find((u) => matches(u, inputs.loginOrEmail));
+    if (!m) throw new Error(`user "${inputs.loginOrEmail}" is not listed in org ${inputs.orgId}`);
+    return m;
+}
+
+/** A user's membership and role in an org. Role change is an update; a different org or user replaces. */
+export class OrgMembership extends dynamic.Resource {
+    declare public readonly orgId: pulumi.Output<number>;
+    declare public readonly loginOrEmail: pulumi.Output<string>;
+    declare public readonly role: pulumi.Output<OrgRole>;
+    declare public readonly userId: pulumi.Output<number>;
+    declare public readonly adopted: pulumi.Output<boolean>;
+
+    constructor(name: string, args: OrgMembershipArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            orgMembershipProvider,
+            name,
+            {
+                userId: undefined,
+                adopted: undefined,
+                previousRole: undefined,
+                ...args,
+                connection: args.connection ? pulumi.secret(args.connection) : undefined,
+                resourceName: name,
+            },
+            opts,
+            "grafana",
+            "OrgMembership",
+        );
+    }
+}

@@ -1,0 +1,159 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dynamic from "@pulumi/pulumi/dynamic";
+import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
+import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { diffFields } from "./diff";
+import { checkConnection, checkName, checkOptionalBoolean, Failure } from "./validate";
+
+export interface OrganizationArgs {
+    name: pulumi.Input<string>;
+    /** Take over an org that already has this name instead of failing with 409 (the org is then managed, and deleted on destroy). */
+    adoptExisting?: pulumi.Input<boolean>;
+    connection?: pulumi.Input<ConnectionArgs>;
+}
+
+export interface OrganizationInputs {
+    name: string;
+    adoptExisting?: boolean;
+    connection?: ConnectionValues;
+    resourceName: string;
+}
+
+export interface OrganizationOutputs extends OrganizationInputs {
+    orgId: number;
+    /** True when create found the org already there and took it over. */
+    adopted: boolean;
+}
+
+interface OrgBody {
+    id: number;
+    name: string;
+}
+
+const label = (props: { resourceName?: string }) => `Organization "${props.resourceName ?? "?"}"`;
+
+async function findByName(client: GrafanaClient, name: string): Promise<OrgBody> {
+    return (await client.get<OrgBody>(`/api/orgs/name/${encodeURIComponent(name)}`)).data;
+}
+
+export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, OrganizationOutputs> = {
+    configure: configureFromStack,
+
+    async check(_olds, news) {
+        const failures: Failure[] = [];
+        checkName(failures, "name", news.name);
+        checkOptionalBoolean(failures, "adoptExisting", news.adoptExisting);
+        checkConnection(failures, news.connection);
+        return { inputs: news, failures };
+    },
+
+    async diff(_id, olds, news) {
+        // adoptExisting only matters at create time.
+        return diffFields(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, [
+            { name: "name" },
+            { name: "connection" },
+        ]);
+    },
+
+    async create(inputs) {
+        return forResource(
+            label(inputs),
+            async () => {
+                const client = clientFor(resolveConnection(inputs.connection));
+                let orgId: number;
+                let adopted = false;
+                try {
+                    orgId = Number((await client.post<{ orgId: number | string }>("/api/orgs", { name: inputs.name })).data.orgId);
+                } catch (e) {
+                    // After a retried POST, 409 may be our own first attempt: adopt it.
+                    if (!isStatus(e, 409) || !(inputs.adoptExisting || e.retried)) throw e;
+                    orgId = (await findByName(client, inputs.name)).id;
+                    adopted = !e.retried;
+                }
+                const outs: OrganizationOutputs = { ...inputs, orgId, adopted };
+                return { id: String(orgId), outs };
+            },
+            (e) =>
+                isStatus(e, 409)
+                    ? `An organization named "${inputs.name}" already exists; set adoptExisting: true to manage it with this stack`
+                    : isStatus(e, 401, 403)
+                      ? "Creating organizations needs a Grafana server admin with basic auth (user:password)"
+                      : undefined,
+        );
+    },
+
+    async read(id, props) {
+        const p = props as OrganizationOutputs;
+        return forResource(label(p), async () => {
+            const client = clientFor(resolveConnection(p.connection));
+            try {
+                const org = (await client.get<OrgBody>(`/api/orgs/${id}`)).data;
+                return { id, props: { ...p, orgId: org.id, name: org.name } };
+            } catch (e) {
+                if (isStatus(e, 404)) return {};
+                throw e;
+            }
+        });
+    },
+
+    async update(id, olds, news) {
+        return forResource(
+            label(news),
+            async () => {
+                if (news.name !== olds.name) {
+                    const client = clientFor(resolveConnection(news.connection));
+                    await client.put(`/api/orgs/${id}`, { name: news.name });
+                }
+                return { outs: { ...news, orgId: olds.orgId, adopted: olds.adopted } };
+            },
+            (e) => (isStatus(e, 400, 409) ? `Another organization may already be named "${news.name}"` : undefined),
+        );
+    },
+
+    async delete(id, props) {
+        await forResource(label(props), async () => {
+            const client = clientFor(resolveConnection(props.connection));
+            try {
+                await client.delete(`/api/orgs/${id}`);
+            } catch (e) {
+                if (isStatus(e, 404)) return;
+                // Grafana 10.0-10.3 answers 403 for an unknown org id: gone is gone.
+                if (isStatus(e, 403) && (await orgGone(client, id))) return;
+                throw e;
+            }
+        });
+    },
+};
+
+async function orgGone(client: GrafanaClient, id: string): Promise<boolean> {
+    try {
+        await client.get(`/api/orgs/${id}`);
+        return false;
+    } catch (e) {
+        return isStatus(e, 404);
+    }
+}
+
+/** A Grafana organization. Rename is an in-place update. */
+export class Organization extends dynamic.Resource {
+    declare public readonly orgId: pulumi.Output<number>;
+    declare public readonly name: pulumi.Output<string>;
+    declare public readonly adopted: pulumi.Output<boolean>;
+
+    constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            organizationProvider,
+            name,
+            {
+                orgId: undefined,
+                adopted: undefined,
+                ...args,
+                connection: args.connection ? pulumi.secret(args.connection) : undefined,
+                resourceName: name,
+            },
+            opts,
+            "grafana",
+            "Organization",
+        );
+    }
+}

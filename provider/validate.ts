@@ -1,0 +1,115 @@
+/** The value the engine puts in place of an input not known yet (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface Failure {
+    property: string;
+    reason: string;
+}
+
+export const ORG_ROLES = ["Admin", "Editor", "Viewer"] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+export const KEY_ROLES = ["Admin", "Editor", "Viewer", "None"] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
+
+export function isUnknown(v: unknown): boolean {
+    return v === UNKNOWN;
+}
+
+/** True if v or anything inside it is not known yet. */
+export function containsUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
+}
+
+export function checkName(failures: Failure[], property: string, value: unknown, max = 190): void {
+    if (isUnknown(value)) return;
+    if (typeof value !== "string" || value.trim() === "") {
+        failures.push({ property, reason: `${property} must be a non-empty string` });
+    } else if (value.length > max) {
+        failures.push({ property, reason: `${property} must be at most ${max} characters (got ${value.length})` });
+    }
+}
+
+export function checkRole(failures: Failure[], property: string, value: unknown, allowed: readonly string[]): void {
+    if (isUnknown(value)) return;
+    if (typeof value !== "string" || !allowed.includes(value)) {
+        failures.push({ property, reason: `${property} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})` });
+    }
+}
+
+export function checkOrgId(failures: Failure[], property: string, value: unknown, required: boolean): void {
+    if (isUnknown(value)) return;
+    if (value === undefined || value === null) {
+        if (required) failures.push({ property, reason: `${property} is required` });
+        return;
+    }
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+        failures.push({ property, reason: `${property} must be a positive integer (got ${JSON.stringify(value)})` });
+    }
+}
+
+export function checkOptionalInteger(failures: Failure[], property: string, value: unknown, min: number): void {
+    if (value === undefined || value === null || isUnknown(value)) return;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+        failures.push({ property, reason: `${property} must be an integer >= ${min} (got ${JSON.stringify(value)})` });
+    }
+}
+
+export function checkOptionalBoolean(failures: Failure[], property: string, value: unknown): void {
+    if (value === undefined || value === null || isUnknown(value)) return;
+    if (typeof value !== "boolean") {
+        failures.push({ property, reason: `${property} must be a boolean (got ${JSON.stringify(value)})` });
+    }
+}
+
+export function checkOptionalString(failures: Failure[], property: string, value: unknown): void {
+    if (value === undefined || value === null || isUnknown(value)) return;
+    if (typeof value !== "string") {
+        failures.push({ property, reason: `${property} must be a string (got ${JSON.stringify(value)})` });
+    }
+}
+
+/** Never echoes the value: connection.auth is a credential. */
+export function checkConnection(failures: Failure[], value: unknown): void {
+    if (value === undefined || value === null || isUnknown(value)) return;
+    if (typeof value !== "object" || Array.isArray(value)) {
+        failures.push({ property: "connection", reason: "connection must be an object { url?, auth? }" });
+        return;
+    }
+    const c = value as Record<string, unknown>;
+    for (const key of Object.keys(c)) {
+        if (key !== "url" && key !== "auth") {
+            failures.push({ property: `connection.${key}`, reason: `connection.${key} is not a known field (url, auth)` });
+        }
+    }
+    if (c.url !== undefined && !isUnknown(c.url)) {
+        if (typeof c.url !== "string" || !/^https?:\/\/[^\s/]+/.test(c.url)) {
+            failures.push({ property: "connection.url", reason: "connection.url must be an http(s) URL" });
+        }
+    }
+    if (c.auth !== undefined && !isUnknown(c.auth)) {
+        if (typeof c.auth !== "string" || c.auth.trim() === "") {
+            failures.push({ property: "connection.auth", reason: "connection.auth must be a non-empty string (user:password or a token)" });
+        }
+    }
+}
+
+const UID_PATTERN = /^[a-zA-Z0-9\-_]*$/;
+
+/** Grafana's own rules (pkg/util: uid too long / illegal characters), checked before any call. */
+export function checkUid(failures: Failure[], property: string, uid: unknown): void {
+    if (uid === undefined || uid === null || isUnknown(uid)) return;
+    if (typeof uid !== "string" || uid === "") {
+        failures.push({ property, reason: `${property} must be a non-empty string when set` });
+    } else if (uid.length > 40) {
+        failures.push({ property, reason: `${property} is too long: at most 40 characters (got ${uid.length})` });
+    } else if (!UID_PATTERN.test(uid)) {
+        failures.push({ property, reason: `${property} may contain only letters, digits, '-' and '_' (got ${JSON.stringify(uid)})` });
+    }
+}
+
+export function failuresToMessage(resource: string, failures: Failure[]): string {
+    return `${resource}: invalid arguments: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`;
+}
