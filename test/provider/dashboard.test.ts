@@ -1,0 +1,140 @@
+import { apiKeyProvider } from "../../provider/api-key";
+import { dashboardProvider as p, DashboardInputs } from "../../provider/dashboard";
+import { organizationProvider } from "../../provider/organization";
+import { FakeGrafana } from "../support/fake-grafana";
+import { errorOf, startFake, writes } from "../support/provider-env";
+
+const tutorial = { id: null, title: "Production Overview", tags: ["templated"], timezone: "browser", rows: [{}], schemaVersion: 6, version: 0 };
+
+let fake: FakeGrafana;
+let orgId: number;
+let key: string;
+beforeEach(async () => {
+    fake = await startFake({ apiKeys: "legacy" });
+    orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+    key = (await apiKeyProvider.create({ orgId, name: "apikeycurl", role: "Admin", resourceName: "k" })).outs!.key;
+});
+afterEach(() => fake.stop());
+
+/** Inputs as check() makes them from a program's args. */
+async function checked(args: Record<string, unknown>): Promise<DashboardInputs> {
+    const r = await p.check!({} as never, { resourceName: "prod", ...args } as never);
+    expect(r.failures).toEqual([]);
+    return r.inputs!;
+}
+
+describe("Dashboard against a fake Grafana over HTTP", () => {
+    it("the tutorial's legacy body, saved with the org's API key, then updated in place", async () => {
+        const inputs = await checked({ dashboard: tutorial, connection: { auth: key } });
+        const c = await p.create(inputs);
+        expect(c.outs).toMatchObject({ orgId, version: 1, title: "Production Overview" });
+        expect(c.id).toBe(c.outs!.uid);
+        expect(c.outs!.url).toBe(`/d/${c.outs!.uid}/production-overview`);
+        expect(c.outs).not.toHaveProperty("dashboard"); // one copy of the JSON: the input
+        const [stored] = fake.dashboards(orgId);
+        expect(stored.json).toMatchObject({ title: "Production Overview", rows: [{}], schemaVersion: 6, uid: c.outs!.uid });
+        const save = fake.requests.find((r) => r.path === "/api/dashboards/db")!;
+        expect(save.auth).toBe("bearer");
+        expect(save.body).toMatchObject({ folderUid: "", overwrite: false });
+
+        // No change: diff is pure and says so.
+        expect((await p.diff!(c.id, c.outs!, inputs)).changes).toBe(false);
+
+        const edited = await checked({ dashboard: { ...tutorial, title: "Production Overview v2" }, connection: { auth: key } });
+        expect(await p.diff!(c.id, c.outs!, edited)).toMatchObject({ changes: true, replaces: [] });
+        const u = await p.update!(c.id, c.outs!, edited);
+        expect(u.outs).toMatchObject({ uid: c.outs!.uid, dashboardId: c.outs!.dashboardId, version: 2, title: "Production Overview v2" });
+        const update = fake.requests.filter((r) => r.path === "/api/dashboards/db")[1];
+        expect(update.body).toMatchObject({ folderUid: "", dashboard: { uid: c.outs!.uid, version: 1 } });
+        expect((await p.diff!(c.id, u.outs!, edited)).changes).toBe(false);
+    });
+
+    it("admin credentials plus orgId scope the save with X-Grafana-Org-Id", async () => {
+        const c = await p.create(await checked({ dashboard: JSON.stringify({ ...tutorial, uid: "prod-ov" }), orgId }));
+        expect(c.id).toBe("prod-ov");
+        const save = fake.requests.find((r) => r.path === "/api/dashboards/db")!;
+        expect(save).toMatchObject({ auth: "basic", orgHeader: String(orgId) });
+        expect(fake.dashboards(orgId).map((d) => d.uid)).toEqual(["prod-ov"]);
+        expect(fake.dashboards(1)).toEqual([]);
+    });
+
+    it("refresh finds an out-of-band edit, and the next update puts the declared model back", async () => {
+        const inputs = await checked({ dashboard: tutorial, orgId });
+        const c = await p.create(inputs);
+        expect((await p.read!(c.id, c.outs!)).props).toEqual(c.outs); // nothing changed: same outputs
+        // someone edits it in Grafana
+        await fetch(`${fake.url}/api/dashboards/db`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ dashboard: { ...tutorial, uid: c.id, title: "Edited by hand", version: 1 } }),
+        });
+        const refreshed = (await p.read!(c.id, c.outs!)).props!;
+        expect(refreshed).toMatchObject({ version: 2, title: "Edited by hand" });
+        expect((await p.diff!(c.id, refreshed, inputs)).changes).toBe(true);
+        const u = await p.update!(c.id, refreshed, inputs);
+        expect(u.outs!.version).toBe(3);
+        expect(fake.dashboards(orgId)[0].json.title).toBe("Production Overview");
+    });
+
+    it("without refresh, a stale version is Grafana's 412 with advice; overwrite saves over it", async () => {
+        const inputs = await checked({ dashboard: tutorial, orgId });
+        const c = await p.create(inputs);
+        await fetch(`${fake.url}/api/dashboards/db`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ dashboard: { ...tutorial, uid: c.id, title: "Edited by hand", version: 1 } }),
+        });
+        const edited = await checked({ dashboard: { ...tutorial, title: "Mine" }, orgId });
+        const msg = await errorOf(p.update!(c.id, c.outs!, edited));
+        expect(msg).toBe(
+            'Dashboard "prod": Grafana POST /api/dashboards/db failed: 412 The dashboard has been changed by someone else. The dashboard was changed outside this stack: run `pulumi refresh`, or set overwrite: true to replace those changes',
+        );
+        const forced = await p.update!(c.id, c.outs!, { ...edited, overwrite: true });
+        expect(forced.outs!.title).toBe("Mine");
+    });
+
+    it("a dashboard deleted out of band: read reports it gone, delete succeeds", async () => {
+        const c = await p.create(await checked({ dashboard: tutorial, orgId }));
+        await fetch(`${fake.url}/api/dashboards/uid/${c.id}`, { method: "DELETE", headers: { Authorization: `Bearer ${key}` } });
+        expect(await p.read!(c.id, c.outs!)).toEqual({});
+        await expect(p.delete!(c.id, c.outs!)).resolves.toBeUndefined();
+    });
+
+    it("moving to a folder is an update that sends the folderUid", async () => {
+        await fetch(`${fake.url}/api/folders`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ uid: "ops", title: "Ops" }),
+        });
+        const c = await p.create(await checked({ dashboard: tutorial, orgId }));
+        const moved = await checked({ dashboard: tutorial, orgId, folderUid: "ops" });
+        expect(await p.diff!(c.id, c.outs!, moved)).toMatchObject({ changes: true, replaces: [] });
+        const u = await p.update!(c.id, c.outs!, moved);
+        expect(u.outs!.folderUid).toBe("ops");
+        expect(fake.dashboards(orgId)[0].folderUid).toBe("ops");
+    });
+
+    it("a uid taken by a dashboard we did not make is a clear error unless overwrite", async () => {
+        await p.create(await checked({ dashboard: { ...tutorial, uid: "taken", title: "Theirs" }, orgId }));
+        const mine = await checked({ dashboard: { ...tutorial, uid: "taken" }, orgId });
+        const msg = await errorOf(p.create(mine));
+        expect(msg).toMatch(/failed: 412 The dashboard has been changed by someone else\. A dashboard with uid "taken" already exists in this org; set overwrite: true/);
+    });
+
+    it("a save whose answer was lost adopts its first attempt: one dashboard, no error", async () => {
+        fake.inject({ method: "POST", path: "/api/dashboards/db" }, { applyThenReset: true });
+        const c = await p.create(await checked({ dashboard: tutorial, orgId }));
+        expect(fake.dashboards(orgId).map((d) => d.uid)).toEqual([c.id]);
+    });
+
+    it("a credential-only change writes nothing to Grafana", async () => {
+        const inputs = await checked({ dashboard: tutorial, connection: { auth: key } });
+        const c = await p.create(inputs);
+        const before = writes(fake).length;
+        const rotated = { ...inputs, connection: { auth: `${key}` + "" } };
+        const d = await p.diff!(c.id, c.outs!, { ...rotated, connection: { url: fake.url, auth: key } });
+        expect(d).toMatchObject({ changes: true, replaces: [] });
+        await p.update!(c.id, c.outs!, { ...rotated, connection: { url: fake.url, auth: key } });
+        expect(writes(fake).length).toBe(before);
+    });
+});
