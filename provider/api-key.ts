@@ -3,6 +3,7 @@ import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
 import { configureFromStack, ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
+import { withPlainResults } from "./results";
 import { checkConnection, checkName, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface ApiKeyArgs {
@@ -48,7 +49,7 @@ interface ServiceAccountBody {
 
 const label = (p: { resourceName?: string }) => `ApiKey "${p.resourceName ?? "?"}"`;
 
-export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs> = {
+export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs> = withPlainResults({
     configure: configureFromStack,
 
     async check(_olds, news) {
@@ -148,7 +149,7 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
             }
         });
     },
-};
+});
 
 /** Legacy key, or undefined when the server no longer makes them (410 from 11.3, 404 from 12.1). */
 async function createLegacyKey(client: GrafanaClient, inputs: ApiKeyInputs): Promise<KeyBody | undefined> {

@@ -5,20 +5,27 @@ import { authorizationHeader, processState, ResolvedConnection } from "./connect
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** A failed Grafana call. The message never contains credentials: only method, path, status and Grafana's message. */
-export class GrafanaError extends Error {
-    constructor(
-        readonly method: HttpMethod,
-        readonly path: string,
-        /** HTTP status, or undefined when no response came (connection refused, reset, timeout). */
-        readonly status: number | undefined,
-        readonly grafanaMessage: string,
-        /** True when the call was retried: an earlier attempt may have been applied by Grafana. */
-        readonly retried: boolean,
-        readonly body: unknown,
-    ) {
-        super(`Grafana ${method} ${path} failed: ${status ?? "no response"} ${grafanaMessage}`);
-        this.name = "GrafanaError";
-    }
+export interface GrafanaError extends Error {
+    name: "GrafanaError";
+    method: HttpMethod;
+    path: string;
+    /** HTTP status, or undefined when no response came (connection refused, reset, timeout). */
+    status: number | undefined;
+    grafanaMessage: string;
+    /** True when the call was retried: an earlier attempt may have been applied by Grafana. */
+    retried: boolean;
+}
+
+// A plain Error with fields, not a subclass: the closure serializer rewrites classes, and a rewritten
+// `class extends Error` loses its message and instanceof in the provider host.
+function grafanaError(method: HttpMethod, path: string, status: number | undefined, grafanaMessage: string, retried: boolean): GrafanaError {
+    const e = new Error(`Grafana ${method} ${path} failed: ${status ?? "no response"} ${grafanaMessage}`) as GrafanaError;
+    e.name = "GrafanaError";
+    return Object.assign(e, { method, path, status, grafanaMessage, retried });
+}
+
+export function isGrafanaError(e: unknown): e is GrafanaError {
+    return e instanceof Error && e.name === "GrafanaError";
 }
 
 export interface RequestOptions {
@@ -112,9 +119,9 @@ export class GrafanaClient {
             if (res.status >= 200 && res.status < 300) {
                 return { status: res.status, data: res.data };
             }
-            throw new GrafanaError(method, path, res.status, messageOf(res.data, res.statusText || "error"), retried, res.data);
+            throw grafanaError(method, path, res.status, messageOf(res.data, res.statusText || "error"), retried);
         } catch (e) {
-            if (e instanceof GrafanaError) {
+            if (isGrafanaError(e)) {
                 throw e;
             }
             // Rebuild axios errors: theirs carry the request config, Authorization header included.
@@ -122,7 +129,7 @@ export class GrafanaClient {
             retried = (err.config?.["axios-retry"]?.retryCount ?? 0) > 0;
             const status = err.response?.status;
             const msg = status !== undefined ? messageOf(err.response?.data, err.message) : `${err.code ?? "error"}: ${err.message}`;
-            throw new GrafanaError(method, path, status, msg, retried, err.response?.data);
+            throw grafanaError(method, path, status, msg, retried);
         }
     }
 
@@ -178,7 +185,7 @@ function clientOptionsFromEnv(): ClientOptions {
 }
 
 export function isStatus(e: unknown, ...statuses: number[]): e is GrafanaError {
-    return e instanceof GrafanaError && e.status !== undefined && statuses.includes(e.status);
+    return isGrafanaError(e) && e.status !== undefined && statuses.includes(e.status);
 }
 
 /** Adds which resource failed to any error; Grafana errors already say method, path, status and message. */

@@ -5,6 +5,7 @@ import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
 import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { canonicalJson, dashboardHash, JsonObject, parseDashboard } from "./dashboard-json";
 import { diffFields } from "./diff";
+import { withPlainResults } from "./results";
 import { checkConnection, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, Failure, isUnknown } from "./validate";
 
 export interface DashboardArgs {
@@ -113,7 +114,7 @@ function saveHint(e: unknown): string | undefined {
     return undefined;
 }
 
-export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = {
+export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = withPlainResults({
     configure: configureFromStack,
 
     async check(_olds, news) {
@@ -233,7 +234,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             }
         });
     },
-};
+});
 
 function withoutModel(inputs: DashboardInputs): Omit<DashboardInputs, "dashboard"> {
     const { dashboard: _omit, ...rest } = inputs;

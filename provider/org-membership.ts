@@ -3,6 +3,7 @@ import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus } from "./client";
 import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
+import { withPlainResults } from "./results";
 import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface OrgMembershipArgs {
@@ -51,7 +52,7 @@ function lastAdminHint(e: unknown): string | undefined {
         : undefined;
 }
 
-export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = {
+export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = withPlainResults({
     configure: configureFromStack,
 
     async check(_olds, news) {
@@ -156,7 +157,7 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
             lastAdminHint,
         );
     },
-};
+});
 
 async function findMember(client: GrafanaClient, inputs: OrgMembershipInputs): Promise<OrgUser> {
     const m = (await listMembers(client, inputs.orgId)).find((u) => matches(u, inputs.loginOrEmail));

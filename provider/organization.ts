@@ -3,6 +3,7 @@ import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
 import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
+import { withPlainResults } from "./results";
 import { checkConnection, checkName, checkOptionalBoolean, Failure } from "./validate";
 
 export interface OrganizationArgs {
@@ -36,7 +37,7 @@ async function findByName(client: GrafanaClient, name: string): Promise<OrgBody>
     return (await client.get<OrgBody>(`/api/orgs/name/${encodeURIComponent(name)}`)).data;
 }
 
-export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, OrganizationOutputs> = {
+export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, OrganizationOutputs> = withPlainResults({
     configure: configureFromStack,
 
     async check(_olds, news) {
@@ -123,7 +124,7 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
             }
         });
     },
-};
+});
 
 async function orgGone(client: GrafanaClient, id: string): Promise<boolean> {
     try {
