@@ -4,7 +4,7 @@ import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
 import { configureFromStack, ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
-import { checkConnection, checkName, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
+import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface ApiKeyArgs {
     orgId: pulumi.Input<number>;
@@ -12,6 +12,8 @@ export interface ApiKeyArgs {
     role: pulumi.Input<OrgRole>;
     /** Lifetime in seconds; absent or 0 means no expiry (if the server allows it). */
     secondsToLive?: pulumi.Input<number>;
+    /** Make a service account token even where the server still makes legacy API keys (which Grafana deprecated). */
+    useServiceAccount?: pulumi.Input<boolean>;
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -22,6 +24,7 @@ export interface ApiKeyInputs {
     name: string;
     role: OrgRole;
     secondsToLive?: number;
+    useServiceAccount?: boolean;
     connection?: ConnectionValues;
     resourceName: string;
 }
@@ -58,6 +61,7 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
         checkName(failures, "name", news.name);
         checkRole(failures, "role", news.role, ORG_ROLES);
         checkOptionalInteger(failures, "secondsToLive", news.secondsToLive, 0);
+        checkOptionalBoolean(failures, "useServiceAccount", news.useServiceAccount);
         checkConnection(failures, news.connection);
         return { inputs: news, failures };
     },
@@ -72,6 +76,7 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
                 { name: "name", replace: true },
                 { name: "role", replace: true },
                 { name: "secondsToLive", replace: true },
+                { name: "useServiceAccount", replace: true },
                 { name: "connection" },
             ],
             true,
@@ -85,7 +90,7 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
                 const conn = resolveConnection(inputs.connection);
                 const client = clientFor(conn);
                 const noLegacy = processState().noLegacyKeys;
-                if (!noLegacy.has(conn.url)) {
+                if (!inputs.useServiceAccount && !noLegacy.has(conn.url)) {
                     const made = await createLegacyKey(client, inputs);
                     if (made) {
                         const outs: ApiKeyOutputs = { ...inputs, key: made.key, kind: "apikey", keyId: made.id };

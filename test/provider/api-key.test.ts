@@ -93,3 +93,14 @@ describe("ApiKey against a fake Grafana over HTTP", () => {
         expect(fake.requests.length).toBe(before);
     });
 });
+
+describe("ApiKey useServiceAccount", () => {
+    it("makes a service account token even where legacy keys still work", async () => {
+        await setup("legacy");
+        const c = await p.create(k("apikeycurl", { useServiceAccount: true }));
+        expect(c.outs!.kind).toBe("serviceaccount");
+        expect(fake.apiKeys(orgId)).toEqual([]);
+        expect(fake.requests.some((r) => r.path === "/api/auth/keys")).toBe(false);
+        expect((await p.diff!(c.id, c.outs!, k("apikeycurl"))).replaces).toEqual(["useServiceAccount"]);
+    });
+});
