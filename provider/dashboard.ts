@@ -76,6 +76,11 @@ async function fetchDashboard(client: GrafanaClient, uid: string, orgId: number 
     return (await client.get<GetResult>(`/api/dashboards/uid/${encodeURIComponent(uid)}`, { orgId })).data;
 }
 
+/**
+ * Saves the model under `uid`. If the call was retried after a lost answer (a reset, or a 500 while SQLite was
+ * locked) and Grafana now says 412, the first attempt may have gone through: when Grafana holds exactly our
+ * model, that save is ours.
+ */
 async function save(
     client: GrafanaClient,
     inputs: DashboardInputs,
@@ -91,7 +96,15 @@ async function save(
         message: inputs.message,
         overwrite,
     };
-    const saved = (await client.post<SaveResult>("/api/dashboards/db", body, { orgId: inputs.orgId })).data;
+    let saved: SaveResult;
+    try {
+        saved = (await client.post<SaveResult>("/api/dashboards/db", body, { orgId: inputs.orgId })).data;
+    } catch (e) {
+        if (!(isStatus(e, 412) && e.retried)) throw e;
+        const existing = await fetchDashboard(client, uid, inputs.orgId);
+        if (dashboardHash(existing.dashboard) !== dashboardHash(desired)) throw e;
+        saved = { id: Number(existing.dashboard.id), uid, url: existing.meta.url, version: existing.meta.version };
+    }
     const stored = await fetchDashboard(client, saved.uid, inputs.orgId);
     return {
         uid: saved.uid,
@@ -102,6 +115,27 @@ async function save(
         dashboardHash: dashboardHash(desired),
         serverHash: dashboardHash(stored.dashboard),
     };
+}
+
+/**
+ * For read and delete: the resource's own credential first. If Grafana rejects it (401: the org key was deleted or
+ * replaced before this dashboard was updated), the stack's connection with orgId, so the dashboard is not stuck.
+ */
+async function withStoredConnection<T>(p: DashboardOutputs, fn: (client: GrafanaClient) => Promise<T>): Promise<T> {
+    const own = resolveConnection(p.connection);
+    try {
+        return await fn(clientFor(own));
+    } catch (e) {
+        if (!isStatus(e, 401) || !p.connection?.auth) throw e;
+        let fallback;
+        try {
+            fallback = resolveConnection({ url: p.connection.url });
+        } catch {
+            throw e;
+        }
+        if (fallback.auth === own.auth) throw e;
+        return fn(clientFor(fallback));
+    }
 }
 
 function saveHint(e: unknown): string | undefined {
@@ -159,16 +193,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             async () => {
                 const client = clientFor(resolveConnection(inputs.connection));
                 const uid = inputs.uid ?? newUid();
-                let saved: SavedFields;
-                try {
-                    saved = await save(client, inputs, uid, undefined, inputs.overwrite ?? false);
-                } catch (e) {
-                    // A retried create whose first attempt went through: ours if it holds exactly our model.
-                    if (!(isStatus(e, 412) && e.retried)) throw e;
-                    const existing = await fetchDashboard(client, uid, inputs.orgId);
-                    if (dashboardHash(existing.dashboard) !== dashboardHash(model(inputs))) throw e;
-                    saved = await save(client, inputs, uid, existing.meta.version, false);
-                }
+                const saved = await save(client, inputs, uid, undefined, inputs.overwrite ?? false);
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 const outs: DashboardOutputs = { ...withoutModel(inputs), ...saved, orgId };
                 return { id: saved.uid, outs };
@@ -183,10 +208,9 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
     async read(id, props) {
         const p = props as DashboardOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
             let got: GetResult;
             try {
-                got = await fetchDashboard(client, id, p.orgId);
+                got = await withStoredConnection(p, (client) => fetchDashboard(client, id, p.orgId));
             } catch (e) {
                 if (isStatus(e, 404)) return {};
                 throw e;
@@ -225,9 +249,8 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
 
     async delete(id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
             try {
-                await client.delete(`/api/dashboards/uid/${encodeURIComponent(id)}`, { orgId: props.orgId });
+                await withStoredConnection(props, (client) => client.delete(`/api/dashboards/uid/${encodeURIComponent(id)}`, { orgId: props.orgId }));
             } catch (e) {
                 if (isStatus(e, 404)) return;
                 throw e;

@@ -127,6 +127,25 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         expect(fake.dashboards(orgId).map((d) => d.uid)).toEqual([c.id]);
     });
 
+    it("an update whose answer was lost (retried into 412) is recognised as ours", async () => {
+        const c = await p.create(await checked({ dashboard: tutorial, orgId }));
+        fake.inject({ method: "POST", path: "/api/dashboards/db" }, { applyThenReset: true });
+        const u = await p.update!(c.id, c.outs!, await checked({ dashboard: { ...tutorial, title: "Renamed" }, orgId }));
+        expect(u.outs).toMatchObject({ version: 2, title: "Renamed" });
+        expect(fake.dashboards(orgId).map((d) => [d.uid, d.version, d.json.title])).toEqual([[c.id, 2, "Renamed"]]);
+    });
+
+    it("when its org key was deleted, read and delete fall back to the stack's admin connection", async () => {
+        const c = await p.create(await checked({ dashboard: tutorial, connection: { auth: key } }));
+        const keyId = fake.apiKeys(orgId)[0].id;
+        await fetch(`${fake.url}/api/auth/keys/${keyId}`, { method: "DELETE", headers: { Authorization: `Basic ${Buffer.from(process.env.GRAFANA_AUTH!).toString("base64")}`, "X-Grafana-Org-Id": String(orgId) } });
+        expect((await p.read!(c.id, c.outs!)).id).toBe(c.id);
+        await p.delete!(c.id, c.outs!);
+        expect(fake.dashboards(orgId)).toEqual([]);
+        const del = fake.requests.filter((r) => r.method === "DELETE" && r.path.startsWith("/api/dashboards/"));
+        expect(del.map((r) => r.auth)).toEqual(["bearer", "basic"]);
+    });
+
     it("a credential-only change writes nothing to Grafana", async () => {
         const inputs = await checked({ dashboard: tutorial, connection: { auth: key } });
         const c = await p.create(inputs);

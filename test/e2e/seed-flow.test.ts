@@ -1,0 +1,209 @@
+// The seed example through the real Pulumi CLI (Automation API, file:// backend) against real Grafana
+// servers this test starts itself, checking Grafana over HTTP after every step.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
+import { installedGrafanaFlavors, RealGrafana, startGrafana } from "../support/grafana-server";
+import { missingPulumiBinaries, pulumiBinDir, pulumiCommand, pulumiEnv } from "../support/pulumi-env";
+
+jest.setTimeout(300_000);
+
+const SEED_DIR = path.resolve(__dirname, "../../examples/seed");
+const flavors = installedGrafanaFlavors();
+const missing = missingPulumiBinaries();
+// In CI, .ci/run has run scripts/setup: missing binaries are a failure, not a skip.
+const required = process.env.CI === "true" || process.env.E2E_REQUIRED === "1";
+
+if (missing.length > 0 || flavors.length === 0) {
+    const why = `not installed: ${[...missing, ...(flavors.length === 0 ? ["any Grafana server"] : [])].join(", ")} (run: npm run setup)`;
+    (required ? test : test.skip)(`end-to-end suite needs the real binaries: ${why}`, () => {
+        throw new Error(why);
+    });
+}
+
+interface Http {
+    status: number;
+    body: unknown;
+}
+
+async function http(g: RealGrafana, method: string, p: string, opts: { auth?: string; orgId?: number; body?: unknown } = {}): Promise<Http> {
+    const auth = opts.auth ?? `admin:${g.adminPassword}`;
+    const headers: Record<string, string> = {
+        Authorization: auth.includes(":") ? `Basic ${Buffer.from(auth).toString("base64")}` : `Bearer ${auth}`,
+        "Content-Type": "application/json",
+    };
+    if (opts.orgId) headers["X-Grafana-Org-Id"] = String(opts.orgId);
+    const res = await fetch(`${g.url}${p}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+        body = JSON.parse(text);
+    } catch {
+        /* not JSON */
+    }
+    return { status: res.status, body };
+}
+
+/** Changes other than "same" in an operation summary. */
+function changesOf(summary: OpMap | undefined): Record<string, number> {
+    return Object.fromEntries(Object.entries(summary ?? {}).filter(([op, n]) => op !== "same" && (n ?? 0) > 0)) as Record<string, number>;
+}
+
+describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("seed example, real Pulumi CLI, real Grafana (%s)", (flavor) => {
+    let g: RealGrafana;
+    let stack: Stack;
+    let stateDir: string;
+    let orgId: number;
+    let dashboardUid: string;
+    let key: string;
+
+    beforeAll(async () => {
+        g = await startGrafana(flavor);
+        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `pgd-e2e-${flavor}-`));
+        // A second user, to show a role change in place.
+        const bob = await http(g, "POST", "/api/admin/users", { body: { login: "bob", email: "bob@example.com", password: "bob-pass-123" } });
+        expect(bob.status).toBe(200);
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: `e2e-${flavor}`, workDir: SEED_DIR },
+            { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() },
+        );
+        await stack.setAllConfig({
+            "grafana:url": { value: g.url },
+            "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true },
+            memberLogin: { value: "bob" },
+            memberRole: { value: "Viewer" },
+        });
+    });
+
+    afterAll(async () => {
+        await stack?.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+        await g?.stop();
+        if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+    });
+
+    test("preview of a new stack plans the creates and writes nothing to Grafana", async () => {
+        const p = await stack.preview();
+        expect(changesOf(p.changeSummary)).toEqual({ create: 6 }); // stack + org + 2 memberships + key + dashboard
+        const orgs = await http(g, "GET", "/api/orgs");
+        expect(orgs.body).toEqual([{ id: 1, name: "Main Org." }]);
+        expect((await http(g, "GET", "/api/search?type=dash-db")).body).toEqual([]);
+    });
+
+    test("up creates org, memberships, key and dashboard; the key authenticates as the new org", async () => {
+        const up = await stack.up();
+        expect(changesOf(up.summary.resourceChanges)).toEqual({ create: 6 });
+        orgId = up.outputs.orgId.value as number;
+        dashboardUid = up.outputs.dashboardUid.value as string;
+        key = up.outputs.apiKey.value as string;
+        expect(up.outputs.apiKey.secret).toBe(true);
+        expect(up.outputs.apiKeyKind.value).toBe(flavor === "legacy" ? "apikey" : "serviceaccount");
+
+        const org = await http(g, "GET", "/api/org", { auth: key });
+        expect(org).toMatchObject({ status: 200, body: { id: orgId, name: "apiorg" } });
+        const dash = await http(g, "GET", `/api/dashboards/uid/${dashboardUid}`, { auth: key });
+        expect(dash).toMatchObject({ status: 200, body: { dashboard: { title: "Production Overview", uid: dashboardUid } } });
+        const users = (await http(g, "GET", `/api/orgs/${orgId}/users`)).body as { login: string; role: string }[];
+        expect(users.map((u) => [u.login, u.role]).sort()).toEqual([["admin", "Admin"], ["bob", "Viewer"]]);
+    });
+
+    test("a second preview reports no changes", async () => {
+        const p = await stack.preview();
+        expect(changesOf(p.changeSummary)).toEqual({});
+    });
+
+    test("org rename, role change and dashboard title edit are in-place updates (ids unchanged)", async () => {
+        await stack.setAllConfig({
+            orgName: { value: "apiorg-renamed" },
+            memberRole: { value: "Editor" },
+            dashboardTitle: { value: "Production Overview (edited)" },
+        });
+        const up = await stack.up();
+        expect(changesOf(up.summary.resourceChanges)).toEqual({ update: 3 });
+        expect(up.outputs.orgId.value).toBe(orgId);
+        expect(up.outputs.dashboardUid.value).toBe(dashboardUid);
+        expect((await http(g, "GET", `/api/orgs/${orgId}`)).body).toMatchObject({ id: orgId, name: "apiorg-renamed" });
+        const users = (await http(g, "GET", `/api/orgs/${orgId}/users`)).body as { login: string; role: string }[];
+        expect(users.find((u) => u.login === "bob")?.role).toBe("Editor");
+        const dash = await http(g, "GET", `/api/dashboards/uid/${dashboardUid}`, { auth: key });
+        expect(dash.body).toMatchObject({ dashboard: { title: "Production Overview (edited)" }, meta: { version: 2 } });
+        expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
+    });
+
+    test("switching the key to a service account replaces the key and updates the dashboard's credential", async () => {
+        await stack.setConfig("useServiceAccount", { value: "true" });
+        const up = await stack.up();
+        expect(changesOf(up.summary.resourceChanges)).toEqual({ replace: 1, update: 1 });
+        expect(up.outputs.apiKeyKind.value).toBe("serviceaccount");
+        const oldKey = key;
+        key = up.outputs.apiKey.value as string;
+        expect(key).not.toBe(oldKey);
+        expect((await http(g, "GET", "/api/org", { auth: key })).body).toMatchObject({ id: orgId });
+        expect((await http(g, "GET", "/api/org", { auth: oldKey })).status).toBe(401);
+        const sas = (await http(g, "GET", "/api/serviceaccounts/search?query=apikeycurl", { orgId })).body as { serviceAccounts: { name: string; role: string }[] };
+        expect(sas.serviceAccounts.map((s) => [s.name, s.role])).toEqual([["apikeycurl", "Admin"]]);
+        if (flavor === "legacy") {
+            expect((await http(g, "GET", "/api/auth/keys", { orgId })).body).toEqual([]);
+        }
+    });
+
+    test("a dashboard deleted out of band is found by refresh and recreated by the next up", async () => {
+        expect((await http(g, "DELETE", `/api/dashboards/uid/${dashboardUid}`, { auth: key })).status).toBe(200);
+        const r = await stack.refresh();
+        expect(changesOf(r.summary.resourceChanges)).toEqual({ delete: 1 });
+        const up = await stack.up();
+        expect(changesOf(up.summary.resourceChanges)).toEqual({ create: 1 });
+        dashboardUid = up.outputs.dashboardUid.value as string;
+        expect((await http(g, "GET", `/api/dashboards/uid/${dashboardUid}`, { auth: key })).status).toBe(200);
+    });
+
+    test("a dashboard edited out of band is found by refresh and put back by the next up", async () => {
+        const current = (await http(g, "GET", `/api/dashboards/uid/${dashboardUid}`, { auth: key })).body as { dashboard: Record<string, unknown> };
+        const edited = await http(g, "POST", "/api/dashboards/db", { auth: key, body: { dashboard: { ...current.dashboard, title: "Edited by hand" }, overwrite: true } });
+        expect(edited.status).toBe(200);
+        await stack.refresh();
+        expect(changesOf((await stack.preview()).changeSummary)).toEqual({ update: 1 });
+        await stack.up();
+        const back = (await http(g, "GET", `/api/dashboards/uid/${dashboardUid}`, { auth: key })).body as { dashboard: { title: string } };
+        expect(back.dashboard.title).toBe("Production Overview (edited)");
+        expect(changesOf((await stack.refresh()).summary.resourceChanges)).toEqual({});
+    });
+
+    test("an admin password rotation changes nothing but the stack config", async () => {
+        const newPassword = `${g.adminPassword}-rotated`;
+        const changed = await http(g, "PUT", "/api/user/password", { body: { oldPassword: g.adminPassword, newPassword, confirmNew: newPassword } });
+        expect(changed.status).toBe(200);
+        g.adminPassword = newPassword;
+        await stack.setConfig("grafana:auth", { value: `admin:${newPassword}`, secret: true });
+        expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
+        expect(changesOf((await stack.refresh()).summary.resourceChanges)).toEqual({});
+    });
+
+    test("pulumi stack export and the state file hold neither the admin password nor the key in plaintext", async () => {
+        const env = { ...process.env, ...pulumiEnv(stateDir) };
+        const exported = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], { cwd: SEED_DIR, env }).toString();
+        const stateFiles = execFileSync("find", [stateDir, "-name", "*.json", "-path", "*stacks*"]).toString().trim().split("\n");
+        expect(stateFiles.length).toBeGreaterThan(0);
+        for (const text of [exported, ...stateFiles.map((f) => fs.readFileSync(f, "utf8"))]) {
+            expect(text).not.toContain(g.adminPassword);
+            expect(text).not.toContain(key);
+            expect(text).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret signature: secrets are there, encrypted
+        }
+        // and the key is in there, encrypted: the CLI gives it back with --show-secrets
+        expect(execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "output", "apiKey", "--show-secrets", "--stack", stack.name], { cwd: SEED_DIR, env }).toString().trim()).toBe(key);
+    });
+
+    test("destroy removes everything; Grafana shows no leftover org, key, service account or dashboard", async () => {
+        const d = await stack.destroy();
+        expect(changesOf(d.summary.resourceChanges)).toEqual({ delete: 6 });
+        expect((await http(g, "GET", "/api/orgs")).body).toEqual([{ id: 1, name: "Main Org." }]);
+        expect((await http(g, "GET", `/api/orgs/${orgId}`)).status).toBe(404);
+        expect((await http(g, "GET", "/api/org", { auth: key })).status).toBe(401);
+        expect((await http(g, "GET", "/api/search?query=Production")).body).toEqual([]);
+        const sas = (await http(g, "GET", "/api/serviceaccounts/search?query=apikeycurl")).body as { serviceAccounts: unknown[] };
+        expect(sas.serviceAccounts).toEqual([]);
+        // Removing a membership never deletes the user.
+        expect((await http(g, "GET", "/api/users/lookup?loginOrEmail=bob")).status).toBe(200);
+    });
+});

@@ -1,0 +1,114 @@
+// Real Grafana servers for end-to-end tests.
+//
+// Binaries are built by scripts/lib/build-grafana.sh into
+// ${PGD_HOME:-~/.cache/pulumi-grafana-dynamic}/grafana/<flavor>/ and started/stopped with
+// scripts/grafana. Every server is started here with a fresh temp data dir, a loopback port and a
+// random admin password: tests only ever talk to a Grafana they started themselves.
+import { execFile } from "child_process";
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export const GRAFANA_FLAVORS = ["legacy", "current"] as const;
+
+export interface RealGrafana {
+    flavor: string;
+    /** e.g. http://127.0.0.1:43121 (no trailing slash) */
+    url: string;
+    /** the version Grafana reports in GET /api/health */
+    version: string;
+    adminUser: "admin";
+    adminPassword: string;
+    /** the throw-away data dir (config, sqlite db, logs) */
+    dataDir: string;
+    pid: number;
+    /** SIGTERM (then SIGKILL) the server and delete its data dir; safe to call twice. */
+    stop(): Promise<void>;
+}
+
+interface StartOutput {
+    url: string;
+    pid: number;
+    dataDir: string;
+    version: string;
+}
+
+const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const SCRIPT = path.join(REPO_ROOT, "scripts", "grafana");
+
+export function pgdHome(): string {
+    return process.env.PGD_HOME || path.join(os.homedir(), ".cache", "pulumi-grafana-dynamic");
+}
+
+export function grafanaHome(flavor: string): string {
+    return path.join(pgdHome(), "grafana", flavor);
+}
+
+/** Flavors whose server binary has been built (see scripts/lib/build-grafana.sh). */
+export function installedGrafanaFlavors(): string[] {
+    return GRAFANA_FLAVORS.filter((flavor) => {
+        try {
+            fs.accessSync(path.join(grafanaHome(flavor), "bin", "grafana"), fs.constants.X_OK);
+            return true;
+        } catch {
+            return false;
+        }
+    });
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+        execFile("bash", [SCRIPT, ...args], { env, timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+            if (err) {
+                reject(new Error(`scripts/grafana ${args.join(" ")} failed: ${err.message}\n${stderr}`));
+            } else {
+                resolve(stdout);
+            }
+        });
+    });
+}
+
+function parseStartOutput(stdout: string): StartOutput {
+    const line = stdout.trim().split("\n").pop() ?? "";
+    const parsed: unknown = JSON.parse(line);
+    if (typeof parsed !== "object" || parsed === null) {
+        throw new Error(`unexpected output from scripts/grafana start: ${stdout}`);
+    }
+    const o = parsed as Record<string, unknown>;
+    if (
+        typeof o.url !== "string" ||
+        typeof o.pid !== "number" ||
+        typeof o.dataDir !== "string" ||
+        typeof o.version !== "string"
+    ) {
+        throw new Error(`unexpected output from scripts/grafana start: ${stdout}`);
+    }
+    return { url: o.url, pid: o.pid, dataDir: o.dataDir, version: o.version };
+}
+
+/** Starts a fresh Grafana of the given flavor; the caller must `await server.stop()`. */
+export async function startGrafana(flavor: string): Promise<RealGrafana> {
+    if (!installedGrafanaFlavors().includes(flavor)) {
+        throw new Error(`Grafana flavor '${flavor}' is not built; run scripts/lib/build-grafana.sh ${flavor}`);
+    }
+    const adminPassword = randomBytes(18).toString("base64url");
+    const env: NodeJS.ProcessEnv = { ...process.env, GRAFANA_ADMIN_PASSWORD: adminPassword };
+    const out = parseStartOutput(await run(["start", flavor], env, 240_000));
+    let stopped: Promise<void> | undefined;
+    return {
+        flavor,
+        url: out.url,
+        version: out.version,
+        adminUser: "admin",
+        adminPassword,
+        dataDir: out.dataDir,
+        pid: out.pid,
+        stop(): Promise<void> {
+            if (!stopped) {
+                stopped = run(["stop", out.dataDir], process.env, 60_000).then(() => undefined);
+            }
+            return stopped;
+        },
+    };
+}
