@@ -4,7 +4,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
+import { EngineEvent, LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
 import { installedGrafanaFlavors, RealGrafana, startGrafana } from "../support/grafana-server";
 import { missingPulumiBinaries, pulumiBinDir, pulumiCommand, pulumiEnv } from "../support/pulumi-env";
 
@@ -170,14 +170,26 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("seed e
         expect(changesOf((await stack.refresh()).summary.resourceChanges)).toEqual({});
     });
 
-    test("an admin password rotation changes nothing but the stack config", async () => {
+    test("an admin password rotation replaces and updates no Grafana resource", async () => {
         const newPassword = `${g.adminPassword}-rotated`;
         const changed = await http(g, "PUT", "/api/user/password", { body: { oldPassword: g.adminPassword, newPassword, confirmNew: newPassword } });
         expect(changed.status).toBe(200);
         g.adminPassword = newPassword;
         await stack.setConfig("grafana:auth", { value: `admin:${newPassword}`, secret: true });
-        expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
+        // The engine records stack config in the default provider's state: that is the one update (refresh and
+        // destroy read the provider config from the state, so `up` must run once after a rotation).
+        const ops: string[] = [];
+        const onEvent = (e: EngineEvent) => {
+            const m = e.resourcePreEvent?.metadata;
+            if (m && m.op !== "same") ops.push(`${m.op} ${m.type}`);
+        };
+        await stack.preview({ onEvent });
+        expect(ops).toEqual(["update pulumi:providers:pulumi-nodejs"]);
+        ops.length = 0;
+        await stack.up({ onEvent });
+        expect(ops).toEqual(["update pulumi:providers:pulumi-nodejs"]);
         expect(changesOf((await stack.refresh()).summary.resourceChanges)).toEqual({});
+        expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
     });
 
     test("pulumi stack export and the state file hold neither the admin password nor the key in plaintext", async () => {
