@@ -199,9 +199,11 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                 return { id: saved.uid, outs };
             },
             (e) =>
-                isStatus(e, 412) && !inputs.overwrite
+                isStatus(e, 412) && /changed by someone else/.test(e.grafanaMessage) && !inputs.overwrite
                     ? `A dashboard with uid "${inputs.uid}" already exists in this org; set overwrite: true to take it over`
-                    : saveHint(e),
+                    : isStatus(e, 412)
+                      ? undefined
+                      : saveHint(e),
         );
     },
 
