@@ -4,6 +4,7 @@ import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
 import { configureFromStack, ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
+import { implRef, thinProvider } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface ApiKeyArgs {
@@ -214,6 +215,9 @@ async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): 
     return res.data.serviceAccounts.find((s) => s.name === inputs.name);
 }
 
+/** What the SDK serializes into the state: a stub that loads `apiKeyProvider` in the provider host. */
+const apiKeyProviderStub = thinProvider<ApiKeyInputs, ApiKeyOutputs>(implRef(__filename, "apiKeyProvider"));
+
 /**
  * An org-scoped API key: a legacy API key where the server still makes them, otherwise a service account with that
  * role and a token. `key` is a secret output. Created with X-Grafana-Org-Id, never by switching the user's org.
@@ -227,7 +231,7 @@ export class ApiKey extends dynamic.Resource {
 
     constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            apiKeyProvider,
+            apiKeyProviderStub,
             name,
             {
                 key: undefined,

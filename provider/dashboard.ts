@@ -6,6 +6,7 @@ import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection
 import { canonicalJson, dashboardHash, JsonObject, parseDashboard } from "./dashboard-json";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
+import { implRef, thinProvider } from "./thin";
 import { checkConnection, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, Failure, isUnknown } from "./validate";
 
 export interface DashboardArgs {
@@ -266,6 +267,9 @@ function withoutModel(inputs: DashboardInputs): Omit<DashboardInputs, "dashboard
     return rest;
 }
 
+/** What the SDK serializes into the state: a stub that loads `dashboardProvider` in the provider host. */
+const dashboardProviderStub = thinProvider<DashboardInputs, DashboardOutputs>(implRef(__filename, "dashboardProvider"));
+
 /**
  * A dashboard, saved with an org API key (`connection: { auth: apiKey.key }`) or admin credentials plus orgId.
  * A uid change or another org replaces; title, panels and folder are updated in place.
@@ -280,7 +284,7 @@ export class Dashboard extends dynamic.Resource {
 
     constructor(name: string, args: DashboardArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            dashboardProvider,
+            dashboardProviderStub,
             name,
             {
                 uid: undefined,

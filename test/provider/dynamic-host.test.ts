@@ -127,6 +127,9 @@ describe("the real @pulumi/pulumi dynamic-provider host, over gRPC, with the SDK
             expect(text as string).not.toContain(PROGRAM_PASSWORD);
             expect(text as string).not.toContain("127.0.0.1:1");
             expect(text as string).toContain("exports.handler");
+            // A stub that loads the library in the host, not a copy of the library: small, and no HTTP code in it.
+            expect((text as string).length).toBeLessThan(8 * 1024);
+            expect(text as string).not.toMatch(/axios|\/api\/orgs|dashboards\/db/);
         }
     });
 

@@ -1,0 +1,86 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import * as fs from "fs";
+import * as path from "path";
+
+/** Where the provider host finds an implementation: plain strings, computed in the program. */
+export interface ImplRef {
+    /** Package specifier, when the library is installed under node_modules. */
+    pkg?: string;
+    /** Path relative to the program directory (the provider host's working directory). */
+    rel: string;
+    /** Absolute path in the program's checkout, the last resort. */
+    abs: string;
+    /** Name of the exported provider object. */
+    name: string;
+}
+
+const METHODS = ["configure", "check", "diff", "create", "read", "update", "delete"] as const;
+
+export function implRef(file: string, name: string): ImplRef {
+    const abs = file.replace(/\.(ts|js)$/, "");
+    let pkg: string | undefined;
+    // Installed as a package: <...>/node_modules/<name>/provider/x.js -> "<name>/provider/x".
+    for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        const manifest = path.join(dir, "package.json");
+        if (fs.existsSync(manifest)) {
+            if (path.basename(path.dirname(dir)) === "node_modules" || path.basename(path.dirname(path.dirname(dir))) === "node_modules") {
+                const pkgName = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name;
+                if (pkgName) pkg = `${pkgName}/${path.relative(dir, abs).split(path.sep).join("/")}`;
+            }
+            break;
+        }
+    }
+    return { pkg, rel: path.relative(process.cwd(), abs), abs, name };
+}
+
+type Impl = Record<string, ((...a: unknown[]) => unknown) | undefined>;
+
+/** Runs in the provider host: everything it uses is inside this function or in `ref`. */
+function loadImpl(ref: ImplRef): Impl {
+    const g = globalThis as unknown as { __pulumiGrafanaDynamicImpls?: Record<string, Impl>; __pulumiGrafanaDynamicTsNode?: boolean };
+    const cache = (g.__pulumiGrafanaDynamicImpls ??= {});
+    const key = `${ref.abs}#${ref.name}`;
+    if (cache[key]) return cache[key];
+    const cwd = process.cwd();
+    const candidates = [ref.pkg, (require("path") as typeof path).resolve(cwd, ref.rel), ref.abs].filter((c): c is string => !!c);
+    const errors: string[] = [];
+    for (const c of candidates) {
+        let file: string;
+        try {
+            file = require.resolve(c, { paths: [cwd] });
+        } catch {
+            try {
+                file = require.resolve(`${c}.ts`, { paths: [cwd] });
+            } catch (e) {
+                errors.push((e as Error).message.split("\n")[0]);
+                continue;
+            }
+        }
+        if (file.endsWith(".ts") && !g.__pulumiGrafanaDynamicTsNode) {
+            // A checkout used straight from TypeScript: compile it here as the program did.
+            require(require.resolve("ts-node", { paths: [cwd] })).register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
+            g.__pulumiGrafanaDynamicTsNode = true;
+        }
+        const impl = (require(file) as Record<string, Impl | undefined>)[ref.name];
+        if (impl) return (cache[key] = impl);
+        errors.push(`${file} has no export ${ref.name}`);
+    }
+    throw new Error(`cannot load the Grafana provider implementation (${errors.join("; ")}); is pulumi-grafana-dynamic installed?`);
+}
+
+/**
+ * A provider object whose serialized text is about 2 KB instead of the whole library: every method loads the
+ * implementation in the provider host (package name, else path from the program directory, else absolute path)
+ * and calls it. Like a provider plugin, read and delete then run the installed library, not a copy in the state.
+ */
+export function thinProvider<I, O>(ref: ImplRef): dynamic.ResourceProvider<I, O> {
+    const call =
+        (method: string) =>
+        (...args: unknown[]) => {
+            const impl = loadImpl(ref);
+            return impl[method]!.apply(impl, args);
+        };
+    const stub: Record<string, unknown> = {};
+    for (const method of METHODS) stub[method] = call(method);
+    return stub as unknown as dynamic.ResourceProvider<I, O>;
+}
