@@ -157,3 +157,17 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         expect(writes(fake).length).toBe(before);
     });
 });
+
+describe("Dashboard on a Grafana that rewrites schemaVersion on save (12.x)", () => {
+    it("the rewrite is neither drift on refresh nor a change in diff", async () => {
+        await fake.stop();
+        fake = await startFake({ apiKeys: "legacy", rewriteSchemaVersion: 41 });
+        orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+        const inputs = await checked({ dashboard: tutorial, orgId });
+        const c = await p.create(inputs);
+        expect(fake.dashboards(orgId)[0].json.schemaVersion).toBe(41);
+        const refreshed = (await p.read!(c.id, c.outs!)).props!;
+        expect(refreshed).toEqual(c.outs);
+        expect((await p.diff!(c.id, refreshed, inputs)).changes).toBe(false);
+    });
+});

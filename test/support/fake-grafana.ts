@@ -21,6 +21,8 @@ export interface FakeGrafanaOptions {
   /** default: derived from version (<11.3 legacy, <12.1 gone410, else removed404) */
   apiKeys?: ApiKeyMode;
   version?: string;
+  /** Rewrite schemaVersion on every save, as Grafana 12 does (grafana/grafana#104213). */
+  rewriteSchemaVersion?: number;
 }
 export interface Fault {
   status?: number;
@@ -234,6 +236,7 @@ export class FakeGrafana {
   private readonly server: http.Server;
   private readonly version: string;
   private readonly apiKeyMode: ApiKeyMode;
+  private readonly rewriteSchemaVersion?: number;
   private readonly faults: QueuedFault[] = [];
   private readonly sockets = new Set<import('net').Socket>();
 
@@ -255,6 +258,7 @@ export class FakeGrafana {
   private constructor(server: http.Server, opts: FakeGrafanaOptions) {
     this.server = server;
     this.version = opts.version ?? '12.1.0';
+    this.rewriteSchemaVersion = opts.rewriteSchemaVersion;
     this.apiKeyMode =
       opts.apiKeys ??
       (compareVersion(this.version, '11.3.0') < 0
@@ -1200,6 +1204,7 @@ export class FakeGrafana {
     if (!uid) uid = randomAlnum(9);
     const id = existing ? existing.id : this.nextDashId++;
     const json: Record<string, unknown> = { ...structuredClone(dash), id, uid, version };
+    if (this.rewriteSchemaVersion !== undefined) json.schemaVersion = this.rewriteSchemaVersion;
     const ts = nowIso();
     if (existing) {
       existing.title = title;
