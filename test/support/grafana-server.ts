@@ -94,7 +94,20 @@ export async function startGrafana(flavor: string): Promise<RealGrafana> {
     }
     const adminPassword = randomBytes(18).toString("base64url");
     const env: NodeJS.ProcessEnv = { ...process.env, GRAFANA_ADMIN_PASSWORD: adminPassword };
-    const out = parseStartOutput(await run(["start", flavor], env, 240_000));
+    // The free port is picked before Grafana binds it; on the rare lost race, try again.
+    let stdout = "";
+    for (let attempt = 1; ; attempt++) {
+        try {
+            stdout = await run(["start", flavor], env, 240_000);
+            break;
+        } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            if (attempt >= 3 || !message.includes("address already in use")) {
+                throw err;
+            }
+        }
+    }
+    const out = parseStartOutput(stdout);
     let stopped: Promise<void> | undefined;
     return {
         flavor,
