@@ -29,4 +29,21 @@ describe("thin provider stub", () => {
         const missing = thinProvider<{ name: string }, unknown>({ rel: "nowhere/x", abs: "/nowhere/x", name: "p" });
         expect(() => missing.check!({} as never, { name: "x" })).toThrow(/cannot load the Grafana provider implementation .*is pulumi-grafana-dynamic installed\?/);
     });
+
+    it("in the provider host, an installed library is found by package name from the program directory", async () => {
+        const prog = fs.mkdtempSync(path.join(os.tmpdir(), "thin-prog-"));
+        const pkgDir = path.join(prog, "node_modules", "pulumi-grafana-dynamic", "dist");
+        fs.mkdirSync(pkgDir, { recursive: true });
+        fs.writeFileSync(path.join(pkgDir, "x.js"), "exports.xProvider = { async check(o, n) { return { inputs: { ...n, via: 'package' } }; } };");
+        const cwd = process.cwd();
+        try {
+            process.chdir(prog);
+            // rel and abs point nowhere: only the package name can find it
+            const stub = thinProvider<Record<string, string>, unknown>({ pkg: "pulumi-grafana-dynamic/dist/x", rel: "gone/x", abs: "/gone/x", name: "xProvider" });
+            expect((await stub.check!({}, { a: "1" })).inputs).toEqual({ a: "1", via: "package" });
+        } finally {
+            process.chdir(cwd);
+            fs.rmSync(prog, { recursive: true });
+        }
+    });
 });
