@@ -35,7 +35,11 @@ export function implRef(file: string, name: string): ImplRef {
 
 type Impl = Record<string, ((...a: unknown[]) => unknown) | undefined>;
 
-/** Runs in the provider host: everything it uses is inside this function or in `ref`. */
+/**
+ * Runs in the provider host: everything it uses is inside this function or in `ref`. A `.ts` file (a checkout
+ * used straight from TypeScript) is compiled with ts-node, as the program was. No comments inside: they would be
+ * serialized into every resource's state.
+ */
 function loadImpl(ref: ImplRef): Impl {
     const g = globalThis as unknown as { __pulumiGrafanaDynamicImpls?: Record<string, Impl>; __pulumiGrafanaDynamicTsNode?: boolean };
     const cache = (g.__pulumiGrafanaDynamicImpls ??= {});
@@ -57,7 +61,6 @@ function loadImpl(ref: ImplRef): Impl {
             }
         }
         if (file.endsWith(".ts") && !g.__pulumiGrafanaDynamicTsNode) {
-            // A checkout used straight from TypeScript: compile it here as the program did.
             require(require.resolve("ts-node", { paths: [cwd] })).register({ transpileOnly: true, compilerOptions: { module: "commonjs" } });
             g.__pulumiGrafanaDynamicTsNode = true;
         }
