@@ -302,6 +302,8 @@ function environment(grafanaVersion: string): Record<string, string> {
         "pulumi-language-nodejs": langHostStamp?.split("@")[1] ?? "?",
         "@pulumi/pulumi": sdk,
         grafana: `${grafanaVersion} (flavor legacy, SQLite)`,
+        library: process.env.BENCH_LIBRARY ? "compiled, installed in the program's node_modules (as from npm)" : "TypeScript sources (provider/)",
+        PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "unset (programs are type-checked)",
         "load average at start": os.loadavg().map((x) => x.toFixed(2)).join(" "),
     };
 }

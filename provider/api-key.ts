@@ -4,7 +4,7 @@ import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
 import { configureFromStack, ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
-import { implRef, thinProvider } from "./thin";
+import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface ApiKeyArgs {
@@ -215,8 +215,8 @@ async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): 
     return res.data.serviceAccounts.find((s) => s.name === inputs.name);
 }
 
-/** What the SDK serializes into the state: a stub that loads `apiKeyProvider` in the provider host. */
-const apiKeyProviderStub = thinProvider<ApiKeyInputs, ApiKeyOutputs>(implRef(__filename, "apiKeyProvider"));
+/** What the SDK serializes into the state (see providerForState). */
+const apiKeyProviderForState = providerForState<ApiKeyInputs, ApiKeyOutputs>(__filename, "apiKeyProvider", () => require("./host/api-key"));
 
 /**
  * An org-scoped API key: a legacy API key where the server still makes them, otherwise a service account with that
@@ -231,7 +231,7 @@ export class ApiKey extends dynamic.Resource {
 
     constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            apiKeyProviderStub,
+            apiKeyProviderForState(),
             name,
             {
                 key: undefined,

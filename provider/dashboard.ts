@@ -6,7 +6,7 @@ import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection
 import { canonicalJson, dashboardHash, JsonObject, parseDashboard } from "./dashboard-json";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
-import { implRef, thinProvider } from "./thin";
+import { providerForState } from "./thin";
 import { checkConnection, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, Failure, isUnknown } from "./validate";
 
 export interface DashboardArgs {
@@ -267,8 +267,8 @@ function withoutModel(inputs: DashboardInputs): Omit<DashboardInputs, "dashboard
     return rest;
 }
 
-/** What the SDK serializes into the state: a stub that loads `dashboardProvider` in the provider host. */
-const dashboardProviderStub = thinProvider<DashboardInputs, DashboardOutputs>(implRef(__filename, "dashboardProvider"));
+/** What the SDK serializes into the state (see providerForState). */
+const dashboardProviderForState = providerForState<DashboardInputs, DashboardOutputs>(__filename, "dashboardProvider", () => require("./host/dashboard"));
 
 /**
  * A dashboard, saved with an org API key (`connection: { auth: apiKey.key }`) or admin credentials plus orgId.
@@ -284,7 +284,7 @@ export class Dashboard extends dynamic.Resource {
 
     constructor(name: string, args: DashboardArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            dashboardProviderStub,
+            dashboardProviderForState(),
             name,
             {
                 uid: undefined,

@@ -4,7 +4,7 @@ import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus } from ".
 import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
-import { implRef, thinProvider } from "./thin";
+import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface OrgMembershipArgs {
@@ -166,8 +166,8 @@ async function findMember(client: GrafanaClient, inputs: OrgMembershipInputs): P
     return m;
 }
 
-/** What the SDK serializes into the state: a stub that loads `orgMembershipProvider` in the provider host. */
-const orgMembershipProviderStub = thinProvider<OrgMembershipInputs, OrgMembershipOutputs>(implRef(__filename, "orgMembershipProvider"));
+/** What the SDK serializes into the state (see providerForState). */
+const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(__filename, "orgMembershipProvider", () => require("./host/org-membership"));
 
 /** A user's membership and role in an org. Role change is an update; a different org or user replaces. */
 export class OrgMembership extends dynamic.Resource {
@@ -179,7 +179,7 @@ export class OrgMembership extends dynamic.Resource {
 
     constructor(name: string, args: OrgMembershipArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            orgMembershipProviderStub,
+            orgMembershipProviderForState(),
             name,
             {
                 userId: undefined,

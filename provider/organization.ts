@@ -4,7 +4,7 @@ import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
 import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
-import { implRef, thinProvider } from "./thin";
+import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, Failure } from "./validate";
 
 export interface OrganizationArgs {
@@ -136,8 +136,8 @@ async function orgGone(client: GrafanaClient, id: string): Promise<boolean> {
     }
 }
 
-/** What the SDK serializes into the state: a stub that loads `organizationProvider` in the provider host. */
-const organizationProviderStub = thinProvider<OrganizationInputs, OrganizationOutputs>(implRef(__filename, "organizationProvider"));
+/** What the SDK serializes into the state (see providerForState). */
+const organizationProviderForState = providerForState<OrganizationInputs, OrganizationOutputs>(__filename, "organizationProvider", () => require("./host/organization"));
 
 /** A Grafana organization. Rename is an in-place update. */
 export class Organization extends dynamic.Resource {
@@ -147,7 +147,7 @@ export class Organization extends dynamic.Resource {
 
     constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            organizationProviderStub,
+            organizationProviderForState(),
             name,
             {
                 orgId: undefined,

@@ -87,3 +87,16 @@ export function thinProvider<I, O>(ref: ImplRef): dynamic.ResourceProvider<I, O>
     for (const method of METHODS) stub[method] = call(method);
     return stub as unknown as dynamic.ResourceProvider<I, O>;
 }
+
+/**
+ * The provider object handed to the SDK for serialization, chosen once: installed under node_modules, the
+ * provider's own module (provider/host/*), which the SDK serializes as a single require() line; in a checkout, the
+ * thin stub above (the SDK would copy local modules into the text by value).
+ */
+export function providerForState<I, O>(file: string, name: string, hostModule: () => unknown): () => dynamic.ResourceProvider<I, O> {
+    let chosen: dynamic.ResourceProvider<I, O> | undefined;
+    return () =>
+        (chosen ??= file.split(path.sep).includes("node_modules")
+            ? (hostModule() as dynamic.ResourceProvider<I, O>)
+            : thinProvider<I, O>(implRef(file, name)));
+}

@@ -1,7 +1,12 @@
 // N dashboards in one org with our provider, admin credentials (stack config grafana:url / grafana:auth) + orgId.
 import * as pulumi from "@pulumi/pulumi";
-import { Dashboard } from "../../../provider";
+import type * as library from "../../../provider";
 import { benchDashboard } from "../../dashboard-model";
+
+// BENCH_LIBRARY (set by scripts/bench) names the library installed in this program's node_modules, as a user gets
+// it from npm; without it, the TypeScript sources, which the program type-checks and the provider host compiles.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Dashboard } = require(process.env.BENCH_LIBRARY || "../../../provider") as typeof library;
 
 const config = new pulumi.Config();
 const count = config.requireNumber("count");
