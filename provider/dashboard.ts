@@ -172,7 +172,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
     async diff(_id, olds, news) {
         const o = olds as unknown as Record<string, unknown>;
         const n = news as unknown as Record<string, unknown>;
-        const result = diffFields(
+        return diffFields(
             o,
             { ...n, dashboardHash: isUnknown(news.dashboard) ? news.dashboard : dashboardHash(model(news)) },
             [
@@ -184,8 +184,6 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             ],
             true,
         );
-        // The engine knows "dashboard" as the input, not our derived hash.
-        return result;
     },
 
     async create(inputs) {
