@@ -152,21 +152,12 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
             } catch (e) {
                 if (isStatus(e, 404)) return;
                 // Grafana 10 answers a repeated service-account delete with 500 "Service account deletion error".
-                if (props.kind === "serviceaccount" && (await serviceAccountGone(client, props))) return;
+                if (props.kind === "serviceaccount" && (await client.isGone(`/api/serviceaccounts/${props.serviceAccountId}`, scope))) return;
                 throw e;
             }
         });
     },
 });
-
-async function serviceAccountGone(client: GrafanaClient, props: ApiKeyOutputs): Promise<boolean> {
-    try {
-        await client.get(`/api/serviceaccounts/${props.serviceAccountId}`, { orgId: props.orgId });
-        return false;
-    } catch (e) {
-        return isStatus(e, 404);
-    }
-}
 
 /** Legacy key, or undefined when the server no longer makes them (410 from 11.3, 404 from 12.1). */
 async function createLegacyKey(client: GrafanaClient, inputs: ApiKeyInputs): Promise<KeyBody | undefined> {

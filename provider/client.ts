@@ -148,6 +148,16 @@ export class GrafanaClient {
     delete<T = unknown>(path: string, opts?: RequestOptions) {
         return this.request<T>("DELETE", path, opts);
     }
+
+    /** True when GET path answers 404: for deletes that some Grafana versions answer with 403/500 once gone. */
+    async isGone(path: string, opts?: RequestOptions): Promise<boolean> {
+        try {
+            await this.get(path, opts);
+            return false;
+        } catch (e) {
+            return isStatus(e, 404);
+        }
+    }
 }
 
 /** Grafana's default SQLite store answers concurrent writes with 500 "database is locked": one write at a time per URL. */

@@ -120,21 +120,12 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
             } catch (e) {
                 if (isStatus(e, 404)) return;
                 // Grafana 10.0-10.3 answers 403 for an unknown org id: gone is gone.
-                if (isStatus(e, 403) && (await orgGone(client, id))) return;
+                if (isStatus(e, 403) && (await client.isGone(`/api/orgs/${id}`))) return;
                 throw e;
             }
         });
     },
 });
-
-async function orgGone(client: GrafanaClient, id: string): Promise<boolean> {
-    try {
-        await client.get(`/api/orgs/${id}`);
-        return false;
-    } catch (e) {
-        return isStatus(e, 404);
-    }
-}
 
 /** What the SDK serializes into the state (see providerForState). */
 const organizationProviderForState = providerForState<OrganizationInputs, OrganizationOutputs>(__filename, "organizationProvider", () => require("./host/organization"));
