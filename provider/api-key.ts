@@ -237,8 +237,9 @@ async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): 
 const apiKeyProviderForState = providerForState<ApiKeyInputs, ApiKeyOutputs>(__filename, "apiKeyProvider", () => require("./host/api-key"));
 
 /**
- * An org-scoped API key: a legacy API key where the server still makes them, otherwise a service account with that
- * role and a token. `key` is a secret output. Created with X-Grafana-Org-Id, never by switching the user's org.
+ * An org-scoped API key: a legacy API key where the server still makes them (before 11.3), otherwise (11.3+: 410;
+ * 12.1+, where the API-key endpoints are removed: 404) a service account with that role and a token. For tokens you
+ * rotate, use ServiceAccount and ServiceAccountToken instead. `key` is a secret output. Created with X-Grafana-Org-Id, never by switching the user's org.
  */
 export class ApiKey extends dynamic.Resource {
     declare public readonly orgId: pulumi.Output<number>;

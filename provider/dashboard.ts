@@ -25,16 +25,17 @@ export interface DashboardArgs {
     /**
      * The dashboard model: an object (e.g. from `@grafana/grafana-foundation-sdk`'s `DashboardBuilder.build()`), or
      * JSON text (`fs.readFileSync("dash.json", "utf8")`). Without a `uid`, one is derived from the project, stack and
-     * resource name. `id` and `version` are ignored (Grafana assigns them).
+     * resource name. `id` and `version` are ignored (Grafana assigns them). A typed model from the foundation SDK is an
+     * interface without an index signature, hence `object`.
      */
-    dashboard: pulumi.Input<JsonObject | string>;
+    dashboard: pulumi.Input<JsonObject | object | string>;
     /**
      * Values for the `__inputs` of a dashboard exported with "Export for sharing externally", by input name, e.g.
      * `{ DS_PROMETHEUS: dataSource.uid }`: every `${DS_PROMETHEUS}` placeholder is replaced, as Grafana's import does.
      * Constant inputs fall back to their exported value.
      */
     inputs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** uid of the folder to save in; absent means the General (root) folder. Changing it moves the dashboard. */
+    /** uid of the folder to save in (e.g. `folder.uid` of a Folder); absent means the General (root) folder. Changing it moves the dashboard. */
     folderUid?: pulumi.Input<string>;
     /** Version-history message recorded with each save. */
     message?: pulumi.Input<string>;
