@@ -47,7 +47,7 @@ export interface DataSourceInputs extends CommonInputs {
     name: string;
     type: string;
     uid?: string;
-    autoUid?: string;
+    __autoUid?: string;
     orgId?: number;
     url?: string;
     access?: DataSourceAccess;
@@ -202,7 +202,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
             label(inputs),
             async () => {
                 const client = clientFor(resolveConnection(inputs.connection));
-                const uid = inputs.uid ?? inputs.autoUid;
+                const uid = inputs.uid ?? inputs.__autoUid;
                 if (!uid) throw new Error("no uid: declare uid, or create the DataSource through its class (which derives one)");
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 const scope = { orgId };
@@ -289,12 +289,13 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
 
 /** The input fields of a stored data source, for ReadResult.inputs. */
 function inputsOf(p: DataSourceOutputs): DataSourceInputs {
-    const { resourceName, name, type, autoUid, url, access, isDefault, basicAuth, basicAuthUser, jsonData, secureJsonData, connection } = p;
+    const { __resourceName, resourceName, name, type, __autoUid, url, access, isDefault, basicAuth, basicAuthUser, jsonData, secureJsonData, connection } = p;
     return {
+        __resourceName,
         resourceName,
         name,
         type,
-        autoUid,
+        __autoUid,
         url,
         access,
         isDefault,
@@ -352,7 +353,7 @@ export class DataSource extends dynamic.Resource {
             resourceProps(name, args, ["dataSourceId", "secureJsonFields", "uidDeclared", "orgIdDeclared"], {
                 uid: args.uid,
                 orgId: args.orgId,
-                autoUid: derivedUid("DataSource", name),
+                __autoUid: derivedUid("DataSource", name),
                 secureJsonData: args.secureJsonData ? pulumi.secret(args.secureJsonData) : undefined,
             }),
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secureJsonData"] }),

@@ -35,7 +35,7 @@ export interface FolderInputs extends CommonInputs {
     title: string;
     uid?: string;
     /** The uid used when none is declared (derived in the program; see derivedUid). */
-    autoUid?: string;
+    __autoUid?: string;
     parentUid?: string;
     orgId?: number;
     forceDestroy?: boolean;
@@ -111,7 +111,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
         checkOrgId(failures, "orgId", news.orgId, false);
         checkOptionalBoolean(failures, "forceDestroy", news.forceDestroy);
         checkConnection(failures, news.connection);
-        if (news.parentUid !== undefined && news.parentUid === (news.uid ?? news.autoUid)) {
+        if (news.parentUid !== undefined && news.parentUid === (news.uid ?? news.__autoUid)) {
             failures.push({ property: "parentUid", reason: "parentUid must not be the folder's own uid" });
         }
         return { inputs: news, failures };
@@ -136,7 +136,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
             async () => {
                 const conn = resolveConnection(inputs.connection);
                 const client = clientFor(conn);
-                const uid = inputs.uid ?? inputs.autoUid;
+                const uid = inputs.uid ?? inputs.__autoUid;
                 if (!uid) throw new Error("no uid: declare uid, or create the Folder through its class (which derives one)");
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 const scope = { orgId };
@@ -301,7 +301,7 @@ export class Folder extends dynamic.Resource {
             resourceProps(name, args, ["folderId", "url", "version", "uidDeclared", "orgIdDeclared"], {
                 uid: args.uid,
                 orgId: args.orgId,
-                autoUid: derivedUid("Folder", name),
+                __autoUid: derivedUid("Folder", name),
             }),
             opts,
             "grafana",

@@ -38,11 +38,11 @@ export interface ServiceAccountTokenInputs extends CommonInputs {
     secondsToLive?: number;
     rotateBeforeExpirySeconds?: number;
     /** Seed of the name suffix, derived in the program from project, stack and resource name. */
-    nameSeed?: string;
+    __nameSeed?: string;
     /** Counts the tokens this resource made; set by check: the next create uses the next one. */
-    generation?: number;
+    __generation?: number;
     /** The name the next create gives the token (set by check). */
-    tokenName?: string;
+    __nextTokenName?: string;
     connection?: ConnectionValues;
 }
 
@@ -127,9 +127,9 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
         }
         // The name of the next token this resource makes: the generation after the last one in the state, so it
         // differs from the token it replaces, and a create retried after a crash (same state) uses the same name.
-        const generation = (typeof olds.generation === "number" ? olds.generation : 0) + 1;
-        const tokenName = typeof news.name === "string" && !isUnknown(news.name) ? tokenNameFor(news.name, news.nameSeed ?? news.resourceName, generation) : news.name;
-        return { inputs: { ...news, generation, tokenName }, failures };
+        const generation = (typeof olds.__generation === "number" ? olds.__generation : 0) + 1;
+        const tokenName = typeof news.name === "string" && !isUnknown(news.name) ? tokenNameFor(news.name, news.__nameSeed ?? news.__resourceName, generation) : news.name;
+        return { inputs: { ...news, __generation: generation, __nextTokenName: tokenName }, failures };
     },
 
     async diff(_id, olds, news) {
@@ -153,7 +153,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 const scope = { orgId };
                 const path = `/api/serviceaccounts/${inputs.serviceAccountId}/tokens`;
-                const tokenName = inputs.tokenName ?? tokenNameFor(inputs.name, inputs.nameSeed ?? inputs.resourceName, inputs.generation ?? 1);
+                const tokenName = inputs.__nextTokenName ?? tokenNameFor(inputs.name, inputs.__nameSeed ?? inputs.__resourceName, inputs.__generation ?? 1);
                 const body = { name: tokenName, secondsToLive: inputs.secondsToLive ?? 0 };
                 let token: TokenBody;
                 try {
@@ -262,7 +262,7 @@ export class ServiceAccountToken extends dynamic.Resource {
             name,
             resourceProps(name, args, ["key", "tokenId", "tokenName", "expiration", "hasExpired"], {
                 orgId: args.orgId,
-                nameSeed: derivedUid("ServiceAccountToken", name),
+                __nameSeed: derivedUid("ServiceAccountToken", name),
             }),
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }),
             "grafana",

@@ -7,14 +7,14 @@ let fake: FakeGrafana;
 let orgId: number;
 async function setup(version: string) {
     fake = await startFake({ version });
-    orgId = (await organizationProvider.create({ name: "team", resourceName: "team" })).outs!.orgId;
+    orgId = (await organizationProvider.create({ name: "team", __resourceName: "team" })).outs!.orgId;
 }
 afterEach(() => fake?.stop());
 
 const SECRET = "s3cret-Header-Value-981";
 const d = (extra: Partial<DataSourceInputs> = {}): DataSourceInputs => ({
-    resourceName: "prom",
-    autoUid: "auto-prom",
+    __resourceName: "prom",
+    __autoUid: "auto-prom",
     orgId,
     name: "Prometheus",
     type: "prometheus",
@@ -26,7 +26,7 @@ const d = (extra: Partial<DataSourceInputs> = {}): DataSourceInputs => ({
 
 describe("DataSource: check (no HTTP)", () => {
     it("names the field and never echoes a secret value", async () => {
-        const r = await p.check!({} as never, { resourceName: "x", name: "", type: "prometheus", url: "prometheus:9090", access: "server", jsonData: [1], secureJsonData: { pw: 42, tok: SECRET } } as never);
+        const r = await p.check!({} as never, { __resourceName: "x", name: "", type: "prometheus", url: "prometheus:9090", access: "server", jsonData: [1], secureJsonData: { pw: 42, tok: SECRET } } as never);
         expect(r.failures!.map((x) => x.property)).toEqual(["name", "url", "access", "jsonData", "secureJsonData.pw"]);
         expect(JSON.stringify(r.failures)).not.toContain(SECRET);
         expect(r.failures![4].reason).toBe("secureJsonData.pw must be a string (value not shown: it is secret)");
@@ -85,11 +85,11 @@ describe.each(["10.0.0", "12.1.0"])("DataSource against a fake Grafana %s", (ver
         expect(again.outs!.dataSourceId).toBe(c.outs!.dataSourceId);
         expect(fake.dataSourceList(orgId)).toHaveLength(1);
         expect(fake.dataSourceList(orgId)[0].url).toBe("http://127.0.0.1:3");
-        const named = await errorOf(p.create(d({ resourceName: "prom2", autoUid: "auto-prom2" })));
+        const named = await errorOf(p.create(d({ __resourceName: "prom2", __autoUid: "auto-prom2" })));
         expect(named).toBe(
             `DataSource "prom2": Grafana POST /api/datasources failed: 409 data source with the same name already exists. In org ${orgId}, the name "Prometheus" is taken by a data source with another uid, not made by this resource: choose another name, or delete that data source in Grafana`,
         );
-        const uidTaken = await errorOf(p.create(d({ resourceName: "loki", name: "Loki", type: "loki", uid: "auto-prom" })));
+        const uidTaken = await errorOf(p.create(d({ __resourceName: "loki", name: "Loki", type: "loki", uid: "auto-prom" })));
         expect(uidTaken).toContain('uid "auto-prom" is taken by data source "Prometheus" (type prometheus), not made by this resource');
         expect(JSON.stringify(fake.requests)).toContain(SECRET); // sent to Grafana, of course...
         expect(named + uidTaken).not.toContain(SECRET); // ...but never in an error

@@ -8,26 +8,26 @@ let fake: FakeGrafana;
 let orgId: number;
 async function setup(opts: FakeGrafanaOptions) {
     fake = await startFake(opts);
-    orgId = (await organizationProvider.create({ name: "team", resourceName: "team" })).outs!.orgId;
+    orgId = (await organizationProvider.create({ name: "team", __resourceName: "team" })).outs!.orgId;
 }
 afterEach(() => fake?.stop());
 
-const f = (extra: Partial<FolderInputs> = {}): FolderInputs => ({ resourceName: "team-a", autoUid: "auto-team-a", title: "Team A", ...extra });
+const f = (extra: Partial<FolderInputs> = {}): FolderInputs => ({ __resourceName: "team-a", __autoUid: "auto-team-a", title: "Team A", ...extra });
 
 async function check(inputs: Record<string, unknown>) {
     return (await p.check!({} as never, inputs as never)).failures ?? [];
 }
 
 async function dashboardIn(folderUid: string, title: string, uid: string) {
-    return dashboardProvider.create({ resourceName: uid, dashboard: JSON.stringify({ title }), uid, folderUid, orgId });
+    return dashboardProvider.create({ __resourceName: uid, dashboard: JSON.stringify({ title }), uid, folderUid, orgId });
 }
 
 describe("Folder: check and diff (no HTTP)", () => {
     it("bad args fail in check, naming the field", async () => {
-        expect(await check({ resourceName: "x", title: "" })).toEqual([{ property: "title", reason: "title must be a non-empty string" }]);
-        const bad = await check({ resourceName: "x", title: "t", uid: "no spaces!", parentUid: 7, orgId: 0, forceDestroy: "yes" });
+        expect(await check({ __resourceName: "x", title: "" })).toEqual([{ property: "title", reason: "title must be a non-empty string" }]);
+        const bad = await check({ __resourceName: "x", title: "t", uid: "no spaces!", parentUid: 7, orgId: 0, forceDestroy: "yes" });
         expect(bad.map((x) => x.property)).toEqual(["uid", "parentUid", "orgId", "forceDestroy"]);
-        expect(await check({ resourceName: "x", title: "t", uid: "same", parentUid: "same" })).toEqual([{ property: "parentUid", reason: "parentUid must not be the folder's own uid" }]);
+        expect(await check({ __resourceName: "x", title: "t", uid: "same", parentUid: "same" })).toEqual([{ property: "parentUid", reason: "parentUid must not be the folder's own uid" }]);
     });
 
     it("title and parent change in place; uid and org replace; a missing uid keeps the assigned one", async () => {
@@ -80,7 +80,7 @@ describe.each(["10.0.0", "12.1.0"])("Folder against a fake Grafana %s", (version
 
     it("a declared uid held by someone else's folder fails with its title, and is not changed", async () => {
         await setup({ version });
-        await p.create(f({ orgId, uid: "shared", title: "Theirs", resourceName: "theirs" }));
+        await p.create(f({ orgId, uid: "shared", title: "Theirs", __resourceName: "theirs" }));
         const msg = await errorOf(p.create(f({ orgId, uid: "shared", title: "Ours" })));
         expect(msg).toContain('Folder "team-a": Grafana POST /api/folders failed: ');
         expect(msg).toContain(version === "10.0.0" ? "412 the folder has been changed by someone else" : "409 a folder with the same uid already exists");
@@ -110,7 +110,7 @@ describe.each(["10.0.0", "12.1.0"])("Folder against a fake Grafana %s", (version
 describe("Folder: nested folders", () => {
     it("Grafana 10.0 without the nestedFolders toggle: parentUid fails clearly and leaves no folder behind", async () => {
         await setup({ version: "10.0.0" });
-        await p.create(f({ orgId, uid: "parent", title: "Parent", resourceName: "parent" }));
+        await p.create(f({ orgId, uid: "parent", title: "Parent", __resourceName: "parent" }));
         const msg = await errorOf(p.create(f({ orgId, parentUid: "parent" })));
         expect(msg).toMatch(/^Folder "team-a": Grafana at http:\/\/127\.0\.0\.1:\d+ ignored parentUid "parent": it has no nested folders\. Grafana 10\.x needs the feature toggle nestedFolders/);
         expect(fake.folderList(orgId).map((x) => x.uid)).toEqual(["parent"]);
@@ -121,7 +121,7 @@ describe("Folder: nested folders", () => {
 
     it("Grafana 12.x: created under its parent, moved in place, and a parent delete refuses while a foreign subfolder remains", async () => {
         await setup({ version: "12.1.0" });
-        const parent = await p.create(f({ orgId, uid: "parent", title: "Parent", resourceName: "parent" }));
+        const parent = await p.create(f({ orgId, uid: "parent", title: "Parent", __resourceName: "parent" }));
         const child = await p.create(f({ orgId, parentUid: "parent" }));
         expect(fake.folderList(orgId).find((x) => x.uid === "auto-team-a")?.parentUid).toBe("parent");
         expect(await errorOf(p.delete!(parent.id, parent.outs!))).toContain('folder "Team A" (uid auto-team-a)');

@@ -8,17 +8,17 @@ let fake: FakeGrafana;
 let orgId: number;
 async function setup(version: string) {
     fake = await startFake({ version });
-    orgId = (await organizationProvider.create({ name: "team", resourceName: "team" })).outs!.orgId;
+    orgId = (await organizationProvider.create({ name: "team", __resourceName: "team" })).outs!.orgId;
 }
 afterEach(() => {
     delete process.env.PGD_TEST_NOW;
     return fake?.stop();
 });
 
-const a = (extra: Partial<ServiceAccountInputs> = {}): ServiceAccountInputs => ({ resourceName: "bot", orgId, name: "dash-bot", role: "Editor", ...extra });
+const a = (extra: Partial<ServiceAccountInputs> = {}): ServiceAccountInputs => ({ __resourceName: "bot", orgId, name: "dash-bot", role: "Editor", ...extra });
 
 async function checkedToken(olds: Partial<ServiceAccountTokenInputs>, args: Partial<ServiceAccountTokenInputs>): Promise<ServiceAccountTokenInputs> {
-    const r = await tp.check!(olds as never, { resourceName: "tok", nameSeed: "seed-tok", ...args } as never);
+    const r = await tp.check!(olds as never, { __resourceName: "tok", __nameSeed: "seed-tok", ...args } as never);
     expect(r.failures).toEqual([]);
     return r.inputs!;
 }
@@ -30,9 +30,9 @@ async function orgOf(key: string): Promise<number> {
 
 describe("ServiceAccount", () => {
     it("check names the field; role None is allowed by check", async () => {
-        const r = await sa.check!({} as never, { resourceName: "x", orgId: "1", name: "", role: "Owner", isDisabled: 1 } as never);
+        const r = await sa.check!({} as never, { __resourceName: "x", orgId: "1", name: "", role: "Owner", isDisabled: 1 } as never);
         expect(r.failures!.map((x) => x.property)).toEqual(["orgId", "name", "role", "isDisabled"]);
-        expect((await sa.check!({} as never, { resourceName: "x", orgId: 2, name: "n", role: "None" } as never)).failures).toEqual([]);
+        expect((await sa.check!({} as never, { __resourceName: "x", orgId: 2, name: "n", role: "None" } as never)).failures).toEqual([]);
     });
 
     it.each(["10.0.0", "12.1.0"])("Grafana %s: create, rename/role/disable in place with one PATCH, read, delete (twice)", async (version) => {
@@ -75,7 +75,7 @@ describe("ServiceAccount", () => {
         expect(again.outs).toMatchObject({ serviceAccountId: c.outs!.serviceAccountId, adopted: true });
         // Someone else's: it holds a token.
         await tp.create(await checkedToken({}, { serviceAccountId: c.outs!.serviceAccountId, orgId, name: "theirs" }));
-        const msg = await errorOf(sa.create(a({ resourceName: "bot2" })));
+        const msg = await errorOf(sa.create(a({ __resourceName: "bot2" })));
         expect(msg).toContain('ServiceAccount "bot2": Grafana POST /api/serviceaccounts failed: 400 service account already exists. A service account named "dash-bot" already exists');
         expect(msg).toContain("1 tokens), not made by this resource");
     });
@@ -83,16 +83,16 @@ describe("ServiceAccount", () => {
 
 describe("ServiceAccountToken", () => {
     it("check: rotation needs a lifetime and must be shorter; the name of the next token comes from the generation", async () => {
-        const r = await tp.check!({} as never, { resourceName: "t", serviceAccountId: 2, name: "x", rotateBeforeExpirySeconds: 60 } as never);
+        const r = await tp.check!({} as never, { __resourceName: "t", serviceAccountId: 2, name: "x", rotateBeforeExpirySeconds: 60 } as never);
         expect(r.failures).toEqual([{ property: "rotateBeforeExpirySeconds", reason: "rotateBeforeExpirySeconds needs secondsToLive (a token that never expires is never rotated)" }]);
-        const r2 = await tp.check!({} as never, { resourceName: "t", serviceAccountId: 2, name: "x", secondsToLive: 60, rotateBeforeExpirySeconds: 60 } as never);
+        const r2 = await tp.check!({} as never, { __resourceName: "t", serviceAccountId: 2, name: "x", secondsToLive: 60, rotateBeforeExpirySeconds: 60 } as never);
         expect(r2.failures![0].reason).toBe("rotateBeforeExpirySeconds (60) must be smaller than secondsToLive (60), or every run would rotate");
         const first = await checkedToken({}, { serviceAccountId: 2, name: "ci" });
-        expect(first).toMatchObject({ generation: 1, tokenName: tokenNameFor("ci", "seed-tok", 1) });
-        expect(first.tokenName).toMatch(/^ci-[0-9a-f]{6}$/);
+        expect(first).toMatchObject({ __generation: 1, __nextTokenName: tokenNameFor("ci", "seed-tok", 1) });
+        expect(first.__nextTokenName).toMatch(/^ci-[0-9a-f]{6}$/);
         const second = await checkedToken(first, { serviceAccountId: 2, name: "ci" });
-        expect(second.generation).toBe(2);
-        expect(second.tokenName).not.toBe(first.tokenName);
+        expect(second.__generation).toBe(2);
+        expect(second.__nextTokenName).not.toBe(first.__nextTokenName);
     });
 
     it("rotationDue: only inside the window (or expired), only with rotateBeforeExpirySeconds", () => {
@@ -144,11 +144,11 @@ describe("ServiceAccountToken", () => {
         // The answer is lost; the client's retry finds the name taken by its own first attempt.
         fake.inject({ method: "POST", path: `/api/serviceaccounts/${bot.serviceAccountId}/tokens` }, { applyThenReset: true });
         const first = (await tp.create(inputs)).outs!;
-        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => [t.id, t.name])).toEqual([[first.tokenId, inputs.tokenName]]);
+        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => [t.id, t.name])).toEqual([[first.tokenId, inputs.__nextTokenName]]);
         // `up` killed before the state was written: the next `up` checks from the same state, so the same name.
         newProviderProcess();
         const again = (await tp.create(await checkedToken({}, { serviceAccountId: bot.serviceAccountId, orgId, name: "ci" }))).outs!;
-        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => [t.id, t.name])).toEqual([[again.tokenId, inputs.tokenName]]);
+        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => [t.id, t.name])).toEqual([[again.tokenId, inputs.__nextTokenName]]);
         expect(await orgOf(again.key)).toBe(orgId);
         expect(await orgOf(first.key)).toBe(401);
     });
