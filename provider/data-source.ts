@@ -48,6 +48,8 @@ export interface DataSourceInputs extends CommonInputs {
     type: string;
     uid?: string;
     __autoUid?: string;
+    /** Set by check when `uid` was filled in from __autoUid (so previews of updates know the uid; see Folder). */
+    __uidDerived?: boolean;
     orgId?: number;
     url?: string;
     access?: DataSourceAccess;
@@ -177,7 +179,8 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
             }
         }
         checkConnection(failures, news.connection);
-        return { inputs: news, failures };
+        const derived = (news.uid === undefined || news.uid === null) && !!news.__autoUid;
+        return { inputs: derived ? { ...news, uid: news.__autoUid, __uidDerived: true } : news, failures };
     },
 
     async diff(_id, olds, news) {
@@ -203,6 +206,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
             async () => {
                 const client = clientFor(resolveConnection(inputs.connection));
                 const uid = inputs.uid ?? inputs.__autoUid;
+                const derived = inputs.__uidDerived || inputs.uid === undefined;
                 if (!uid) throw new Error("no uid: declare uid, or create the DataSource through its class (which derives one)");
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 const scope = { orgId };
@@ -214,7 +218,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
                     // The uid (or the name) is taken: by this resource's own earlier attempt (derived uid, or the same
                     // name and type), which is brought to the declared state; otherwise it is someone else's.
                     const existing = await getByUid(client, uid, orgId);
-                    const ours = existing && (!inputs.uid || (existing.name === inputs.name && existing.type === inputs.type));
+                    const ours = existing && (derived || (existing.name === inputs.name && existing.type === inputs.type));
                     if (!existing || !ours) {
                         const what = existing ? `uid "${uid}" is taken by data source "${existing.name}" (type ${existing.type})` : `the name "${inputs.name}" is taken by a data source with another uid`;
                         throw new Error(`${e.message}. In org ${orgId}, ${what}, not made by this resource: choose another ${existing ? "uid" : "name"}, or delete that data source in Grafana`);
@@ -228,7 +232,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
                     orgId,
                     dataSourceId: ds.id,
                     secureJsonFields: Object.keys(ds.secureJsonFields ?? {}).sort(),
-                    uidDeclared: inputs.uid !== undefined,
+                    uidDeclared: !derived,
                     orgIdDeclared: inputs.orgId !== undefined,
                 };
                 return { id: ids.dataSourceId(orgId, uid), outs };
@@ -304,7 +308,8 @@ function inputsOf(p: DataSourceOutputs): DataSourceInputs {
         jsonData,
         secureJsonData,
         connection,
-        uid: p.uidDeclared ? p.uid : undefined,
+        uid: p.uid,
+        __uidDerived: p.uidDeclared ? undefined : true,
         orgId: p.orgIdDeclared ? p.orgId : undefined,
     };
 }

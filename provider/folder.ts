@@ -36,6 +36,8 @@ export interface FolderInputs extends CommonInputs {
     uid?: string;
     /** The uid used when none is declared (derived in the program; see derivedUid). */
     __autoUid?: string;
+    /** Set by check when `uid` was filled in from __autoUid: an input, so a preview of an update still knows the uid. */
+    __uidDerived?: boolean;
     parentUid?: string;
     orgId?: number;
     forceDestroy?: boolean;
@@ -114,7 +116,10 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
         if (news.parentUid !== undefined && news.parentUid === (news.uid ?? news.__autoUid)) {
             failures.push({ property: "parentUid", reason: "parentUid must not be the folder's own uid" });
         }
-        return { inputs: news, failures };
+        // The derived uid becomes the uid input: the engine previews an update's outputs from its inputs, so a
+        // Dashboard's folderUid: folder.uid stays known (no false change) while the folder's title changes.
+        const derived = (news.uid === undefined || news.uid === null) && !!news.__autoUid;
+        return { inputs: derived ? { ...news, uid: news.__autoUid, __uidDerived: true } : news, failures };
     },
 
     async diff(_id, olds, news) {
@@ -137,6 +142,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                 const conn = resolveConnection(inputs.connection);
                 const client = clientFor(conn);
                 const uid = inputs.uid ?? inputs.__autoUid;
+                const derived = inputs.__uidDerived || inputs.uid === undefined;
                 if (!uid) throw new Error("no uid: declare uid, or create the Folder through its class (which derives one)");
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 const scope = { orgId };
@@ -151,7 +157,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                     if (!isStatus(e, 409, 412)) throw e;
                     const existing = await getFolder(client, uid, orgId);
                     if (!existing) throw titleTaken(inputs, orgId, e);
-                    const ours = !inputs.uid || (existing.title === inputs.title && (existing.parentUid ?? undefined) === inputs.parentUid);
+                    const ours = derived || (existing.title === inputs.title && (existing.parentUid ?? undefined) === inputs.parentUid);
                     if (!ours) {
                         throw new Error(
                             `${e.message}. A folder with uid "${uid}" already exists in org ${orgId} (title "${existing.title}"), not made by this resource: choose another uid, or declare its title to take it over`,
@@ -172,7 +178,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                     folderId: folder.id,
                     url: fullUrl(conn.url, folder.url),
                     version: folder.version,
-                    uidDeclared: inputs.uid !== undefined,
+                    uidDeclared: !derived,
                     orgIdDeclared: inputs.orgId !== undefined,
                 };
                 return { id: ids.folderId(orgId, uid), outs };

@@ -137,6 +137,9 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
         const n = news as unknown as Record<string, unknown>;
         const replaces: string[] = REPLACING.filter((f) => {
             if (f === "orgId" && (n.orgId === undefined || n.orgId === null)) return false;
+            // A preview of an update to the ServiceAccount does not know its id (the engine previews outputs from
+            // inputs): the id only changes when the account is replaced, which a change of its org (known here) shows.
+            if (f === "serviceAccountId" && (n.serviceAccountId === undefined || n.serviceAccountId === null || isUnknown(n.serviceAccountId))) return false;
             return containsUnknown(n[f]) || !deepEqual(o[f], n[f]);
         });
         if (rotationDue(olds, now())) replaces.push("expiration");

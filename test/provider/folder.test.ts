@@ -27,6 +27,9 @@ describe("Folder: check and diff (no HTTP)", () => {
         expect(await check({ __resourceName: "x", title: "" })).toEqual([{ property: "title", reason: "title must be a non-empty string" }]);
         const bad = await check({ __resourceName: "x", title: "t", uid: "no spaces!", parentUid: 7, orgId: 0, forceDestroy: "yes" });
         expect(bad.map((x) => x.property)).toEqual(["uid", "parentUid", "orgId", "forceDestroy"]);
+        const derived = await p.check!({} as never, { __resourceName: "x", title: "t", __autoUid: "auto-x" } as never);
+        expect(derived.inputs).toMatchObject({ uid: "auto-x", __uidDerived: true }); // an input: previews of updates know it
+        expect((await p.check!({} as never, { __resourceName: "x", title: "t", uid: "mine", __autoUid: "auto-x" } as never)).inputs!.__uidDerived).toBeUndefined();
         expect(await check({ __resourceName: "x", title: "t", uid: "same", parentUid: "same" })).toEqual([{ property: "parentUid", reason: "parentUid must not be the folder's own uid" }]);
     });
 

@@ -134,6 +134,8 @@ describe("ServiceAccountToken", () => {
         const o = rotated as ServiceAccountTokenOutputs;
         expect((await tp.diff!("x", o, { ...same, secondsToLive: 7200 })).replaces).toEqual(["secondsToLive"]);
         expect((await tp.diff!("x", o, { ...same, name: "ci2" })).replaces).toEqual(["name"]);
+        // The account's id not known in a preview (its own update is previewed from its inputs): no replacement.
+        expect(await tp.diff!("x", o, { ...same, serviceAccountId: undefined as unknown as number })).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
         expect(await tp.diff!("x", { ...o, expiration: undefined }, { ...same, connection: { url: fake.url } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     });
 
