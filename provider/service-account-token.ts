@@ -15,8 +15,8 @@ export interface ServiceAccountTokenArgs {
     /** The service account's org: needed when the connection is a user (basic auth) whose current org is another one. */
     orgId?: pulumi.Input<number>;
     /**
-     * Base name of the token. Grafana's name gets a short suffix (`<name>-<6 chars>`, output `tokenName`) that changes
-     * with every replacement, so a new token never collides with the one it replaces. A change replaces the token.
+     * Base name of the token. Grafana's name gets a suffix (`<name>-<generation>-<6 hex>`, output `tokenName`) that
+     * changes with every replacement, so a new token never collides with the one it replaces. A change replaces the token.
      */
     name: pulumi.Input<string>;
     /** Lifetime in seconds; absent or 0: no expiry (where the server allows it). A change replaces the token. */
@@ -39,10 +39,6 @@ export interface ServiceAccountTokenInputs extends CommonInputs {
     rotateBeforeExpirySeconds?: number;
     /** Seed of the name suffix, derived in the program from project, stack and resource name. */
     __nameSeed?: string;
-    /** Counts the tokens this resource made; set by check: the next create uses the next one. */
-    __generation?: number;
-    /** The name the next create gives the token (set by check). */
-    __nextTokenName?: string;
     connection?: ConnectionValues;
 }
 
@@ -89,9 +85,28 @@ export function now(): number {
     return Date.now();
 }
 
-/** `<name>-<6 chars>`: deterministic per (resource, generation), so a retried create after a crash finds its own token. */
+/**
+ * `<name>-<generation>-<6 hex>`: the hex is derived from the resource (its seed) and the generation, so the tokens this
+ * resource made are recognised among the service account's tokens (and nobody else's are).
+ */
 export function tokenNameFor(name: string, seed: string, generation: number): string {
-    return `${name}-${createHash("sha256").update(`${seed}\u0000${generation}`).digest("hex").slice(0, 6)}`;
+    return `${name}-${generation}-${createHash("sha256").update(`${seed}\u0000${generation}`).digest("hex").slice(0, 6)}`;
+}
+
+/** The generation of a token this resource made, or undefined for any other token. */
+export function generationOf(tokenName: string, name: string, seed: string): number | undefined {
+    const m = /^(.*)-(\d+)-[0-9a-f]{6}$/.exec(tokenName);
+    if (!m || m[1] !== name) return undefined;
+    const g = Number(m[2]);
+    return tokenNameFor(name, seed, g) === tokenName ? g : undefined;
+}
+
+/** This resource's tokens on the service account, by generation. */
+function ours(tokens: ListedToken[], name: string, seed: string): { token: ListedToken; generation: number }[] {
+    return tokens.flatMap((t) => {
+        const g = generationOf(t.name, name, seed);
+        return g === undefined ? [] : [{ token: t, generation: g }];
+    });
 }
 
 /** Why a token is due for rotation now, or undefined. */
@@ -109,7 +124,7 @@ async function listTokens(client: GrafanaClient, serviceAccountId: number, orgId
 }
 
 export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccountTokenInputs, ServiceAccountTokenOutputs> = defineProvider({
-    async check(olds, news) {
+    async check(_olds, news) {
         const failures: Failure[] = [];
         checkOrgId(failures, "serviceAccountId", news.serviceAccountId, true);
         checkOrgId(failures, "orgId", news.orgId, false);
@@ -125,11 +140,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
                 failures.push({ property: "rotateBeforeExpirySeconds", reason: `rotateBeforeExpirySeconds (${rotate}) must be smaller than secondsToLive (${ttl}), or every run would rotate` });
             }
         }
-        // The name of the next token this resource makes: the generation after the last one in the state, so it
-        // differs from the token it replaces, and a create retried after a crash (same state) uses the same name.
-        const generation = (typeof olds.__generation === "number" ? olds.__generation : 0) + 1;
-        const tokenName = typeof news.name === "string" && !isUnknown(news.name) ? tokenNameFor(news.name, news.__nameSeed ?? news.__resourceName, generation) : news.name;
-        return { inputs: { ...news, __generation: generation, __nextTokenName: tokenName }, failures };
+        return { inputs: news, failures };
     },
 
     async diff(_id, olds, news) {
@@ -156,15 +167,19 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 const scope = { orgId };
                 const path = `/api/serviceaccounts/${inputs.serviceAccountId}/tokens`;
-                const tokenName = inputs.__nextTokenName ?? tokenNameFor(inputs.name, inputs.__nameSeed ?? inputs.__resourceName, inputs.__generation ?? 1);
+                // The engine checks a replacement's inputs without the old ones, so the fresh name comes from Grafana:
+                // one generation above every token this resource has made (the one being replaced included).
+                const seed = inputs.__nameSeed ?? inputs.__resourceName;
+                const mine = ours(await listTokens(client, inputs.serviceAccountId, orgId), inputs.name, seed);
+                const tokenName = tokenNameFor(inputs.name, seed, Math.max(0, ...mine.map((m) => m.generation)) + 1);
                 const body = { name: tokenName, secondsToLive: inputs.secondsToLive ?? 0 };
                 let token: TokenBody;
                 try {
                     token = (await client.post<TokenBody>(path, body, scope)).data;
                 } catch (e) {
                     if (!isStatus(e, 400, 409) || !/already exists/i.test(e.grafanaMessage)) throw e;
-                    // This resource's own earlier attempt (its name is derived from this resource): its key was lost
-                    // with the answer, so it is made again.
+                    // This call's own first attempt (the name was free a moment ago): its key was lost with the
+                    // answer, so it is made again.
                     const lost = (await listTokens(client, inputs.serviceAccountId, orgId)).find((t) => t.name === tokenName);
                     if (!lost) throw new Error(`${e.message}. The token name "${tokenName}" is taken by another service account's token in org ${orgId}`);
                     await client.delete(`${path}/${lost.id}`, scope);
@@ -211,7 +226,20 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
     async delete(_id, props) {
         await forResource(label(props), async () => {
             const client = clientFor(resolveConnection(props.connection));
-            await unlessGone(() => client.delete(`/api/serviceaccounts/${props.serviceAccountId}/tokens/${props.tokenId}`, { orgId: props.orgId }));
+            const path = `/api/serviceaccounts/${props.serviceAccountId}/tokens`;
+            const scope = { orgId: props.orgId };
+            await unlessGone(() => client.delete(`${path}/${props.tokenId}`, scope));
+            // Tokens an interrupted `up` made but never recorded (their keys are lost) go too. The newest one stays
+            // when it is not this one: it is the replacement this delete makes way for.
+            const left = await unlessGone(() => listTokens(client, props.serviceAccountId, props.orgId));
+            if (!left) return;
+            const mine = ours(left, props.name, props.__nameSeed ?? props.__resourceName);
+            const ownGeneration = generationOf(props.tokenName, props.name, props.__nameSeed ?? props.__resourceName) ?? 0;
+            const newest = Math.max(0, ...mine.map((m) => m.generation));
+            for (const m of mine) {
+                if (newest > ownGeneration && m.generation === newest) continue;
+                await unlessGone(() => client.delete(`${path}/${m.token.id}`, scope));
+            }
         });
     },
 });
@@ -248,7 +276,7 @@ export class ServiceAccountToken extends dynamic.Resource {
     declare public readonly key: pulumi.Output<string>;
     /** Grafana's id of the token. */
     declare public readonly tokenId: pulumi.Output<number>;
-    /** The token's name in Grafana (`<name>-<suffix>`). */
+    /** The token's name in Grafana (`<name>-<generation>-<6 hex>`). */
     declare public readonly tokenName: pulumi.Output<string>;
     /** The service account's id. */
     declare public readonly serviceAccountId: pulumi.Output<number>;

@@ -87,7 +87,7 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
         folderUid = o.folderUid.value;
         key = o.tokenKey.value;
         expect(o.tokenKey.secret).toBe(true);
-        expect(o.tokenName.value).toMatch(/^dashboards-[0-9a-f]{6}$/);
+        expect(o.tokenName.value).toMatch(/^dashboards-1-[0-9a-f]{6}$/);
         expect((await http(g, "GET", "/api/org", { auth: key })).body).toMatchObject({ id: orgId, name: "team-a" });
         expect((await http(g, "GET", `/api/folders/${folderUid}`, { orgId })).body).toMatchObject({ uid: folderUid, title: "Team A" });
         const ds = (await http(g, "GET", `/api/datasources/uid/${o.dataSourceUid.value}`, { orgId })).body;
@@ -171,7 +171,7 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
             expect(changesOf(up.summary.resourceChanges)).toEqual({ replace: 1, update: 2 });
             const newKey = up.outputs.tokenKey.value as string;
             expect(newKey).not.toBe(key);
-            expect(up.outputs.tokenName.value).not.toBe(before.tokenName.value);
+            expect(up.outputs.tokenName.value).toMatch(/^dashboards-2-[0-9a-f]{6}$/);
             expect((await http(g, "GET", "/api/org", { auth: newKey })).status).toBe(200);
             expect((await http(g, "GET", "/api/org", { auth: key })).status).toBe(401);
             const tokens = (await http(g, "GET", `/api/serviceaccounts/${before.serviceAccountId.value}/tokens`, { orgId })).body as { name: string }[];

@@ -1,6 +1,6 @@
 import { organizationProvider } from "../../provider/organization";
 import { serviceAccountProvider as sa, ServiceAccountInputs } from "../../provider/service-account";
-import { rotationDue, serviceAccountTokenProvider as tp, ServiceAccountTokenInputs, ServiceAccountTokenOutputs, tokenNameFor } from "../../provider/service-account-token";
+import { generationOf, rotationDue, serviceAccountTokenProvider as tp, ServiceAccountTokenInputs, ServiceAccountTokenOutputs, tokenNameFor } from "../../provider/service-account-token";
 import { FakeGrafana } from "../support/fake-grafana";
 import { errorOf, newProviderProcess, startFake } from "../support/provider-env";
 
@@ -82,17 +82,15 @@ describe("ServiceAccount", () => {
 });
 
 describe("ServiceAccountToken", () => {
-    it("check: rotation needs a lifetime and must be shorter; the name of the next token comes from the generation", async () => {
+    it("check: rotation needs a lifetime and must be shorter; token names: <name>-<generation>-<hex of this resource>", async () => {
         const r = await tp.check!({} as never, { __resourceName: "t", serviceAccountId: 2, name: "x", rotateBeforeExpirySeconds: 60 } as never);
         expect(r.failures).toEqual([{ property: "rotateBeforeExpirySeconds", reason: "rotateBeforeExpirySeconds needs secondsToLive (a token that never expires is never rotated)" }]);
         const r2 = await tp.check!({} as never, { __resourceName: "t", serviceAccountId: 2, name: "x", secondsToLive: 60, rotateBeforeExpirySeconds: 60 } as never);
         expect(r2.failures![0].reason).toBe("rotateBeforeExpirySeconds (60) must be smaller than secondsToLive (60), or every run would rotate");
-        const first = await checkedToken({}, { serviceAccountId: 2, name: "ci" });
-        expect(first).toMatchObject({ __generation: 1, __nextTokenName: tokenNameFor("ci", "seed-tok", 1) });
-        expect(first.__nextTokenName).toMatch(/^ci-[0-9a-f]{6}$/);
-        const second = await checkedToken(first, { serviceAccountId: 2, name: "ci" });
-        expect(second.__generation).toBe(2);
-        expect(second.__nextTokenName).not.toBe(first.__nextTokenName);
+        expect(tokenNameFor("ci", "seed-tok", 1)).toMatch(/^ci-1-[0-9a-f]{6}$/);
+        expect(generationOf(tokenNameFor("ci", "seed-tok", 12), "ci", "seed-tok")).toBe(12);
+        expect(generationOf(tokenNameFor("ci", "other-seed", 12), "ci", "seed-tok")).toBeUndefined(); // another resource's
+        expect(generationOf("ci-12-abcdef", "ci", "seed-tok")).toBeUndefined();
     });
 
     it("rotationDue: only inside the window (or expired), only with rotateBeforeExpirySeconds", () => {
@@ -139,27 +137,37 @@ describe("ServiceAccountToken", () => {
         expect(await tp.diff!("x", { ...o, expiration: undefined }, { ...same, connection: { url: fake.url } })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     });
 
-    it("a lost answer, then a crash before the state was written: each retry (same state, same name) replaces its own lost token", async () => {
+    it("a lost answer is retried under the same name; a token a crash left unrecorded is removed by the next delete", async () => {
         await setup("12.1.0");
         const bot = (await sa.create(a())).outs!;
         const inputs = await checkedToken({}, { serviceAccountId: bot.serviceAccountId, orgId, name: "ci" });
         // The answer is lost; the client's retry finds the name taken by its own first attempt.
         fake.inject({ method: "POST", path: `/api/serviceaccounts/${bot.serviceAccountId}/tokens` }, { applyThenReset: true });
         const first = (await tp.create(inputs)).outs!;
-        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => [t.id, t.name])).toEqual([[first.tokenId, inputs.__nextTokenName]]);
-        // `up` killed before the state was written: the next `up` checks from the same state, so the same name.
+        expect(first.tokenName).toBe(tokenNameFor("ci", "seed-tok", 1));
+        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => [t.id, t.name])).toEqual([[first.tokenId, first.tokenName]]);
+        // `up` killed before the state was written: the next `up` makes the next generation; the unrecorded token
+        // (its key is lost) is removed by this resource's next delete (rotation or destroy), which keeps only the newest.
         newProviderProcess();
         const again = (await tp.create(await checkedToken({}, { serviceAccountId: bot.serviceAccountId, orgId, name: "ci" }))).outs!;
-        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => [t.id, t.name])).toEqual([[again.tokenId, inputs.__nextTokenName]]);
-        expect(await orgOf(again.key)).toBe(orgId);
-        expect(await orgOf(first.key)).toBe(401);
+        expect(again.tokenName).toBe(tokenNameFor("ci", "seed-tok", 2));
+        const rotated = (await tp.create(await checkedToken({}, { serviceAccountId: bot.serviceAccountId, orgId, name: "ci" }))).outs!;
+        expect(rotated.tokenName).toBe(tokenNameFor("ci", "seed-tok", 3));
+        await tp.delete!("x", again);
+        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => t.name)).toEqual([rotated.tokenName]);
+        expect(await orgOf(rotated.key)).toBe(orgId);
+        for (const k of [first.key, again.key]) expect(await orgOf(k)).toBe(401);
+        // A destroy removes every token of this resource, and no other.
+        await tp.create(await checkedToken({}, { __resourceName: "other", __nameSeed: "other-seed", serviceAccountId: bot.serviceAccountId, orgId, name: "ci" }));
+        await tp.delete!("x", rotated);
+        expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => t.name)).toEqual([tokenNameFor("ci", "other-seed", 1)]);
     });
 
     it("a wrong service account id says so", async () => {
         await setup("12.1.0");
         const msg = await errorOf(tp.create(await checkedToken({}, { serviceAccountId: 999, orgId, name: "ci" })));
         expect(msg).toBe(
-            `ServiceAccountToken "tok": Grafana POST /api/serviceaccounts/999/tokens failed: 404 service account not found. Service account 999 is not in org ${orgId}: check serviceAccountId and orgId`,
+            `ServiceAccountToken "tok": Grafana GET /api/serviceaccounts/999/tokens failed: 404 service account not found. Service account 999 is not in org ${orgId}: check serviceAccountId and orgId`,
         );
     });
 });
