@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
-import { configureFromStack, ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
+import { configureFromStack, ConnectionArgs, ConnectionValues, defaultOrgId, processState, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
+import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, containsUnknown, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface ApiKeyArgs {
-    orgId: pulumi.Input<number>;
+    /** Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID). */
+    orgId?: pulumi.Input<number>;
     name: pulumi.Input<string>;
     role: pulumi.Input<OrgRole>;
     /** Lifetime in seconds; absent or 0 means no expiry (if the server allows it). */
@@ -56,9 +57,10 @@ const label = (p: { resourceName?: string }) => `ApiKey "${p.resourceName ?? "?"
 export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs> = withPlainResults({
     configure: configureFromStack,
 
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "orgId", news.orgId, true);
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as ApiKeyInputs;
+        if (!(news.orgId === undefined && containsUnknown(news.connection))) checkOrgId(failures, "orgId", news.orgId, true);
         checkName(failures, "name", news.name);
         checkRole(failures, "role", news.role, ORG_ROLES);
         checkOptionalInteger(failures, "secondsToLive", news.secondsToLive, 0);

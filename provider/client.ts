@@ -1,6 +1,7 @@
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, Method } from "axios";
 import axiosRetry from "axios-retry";
 import { authorizationHeader, processState, ResolvedConnection } from "./connection";
+import { describeTransportFailure, httpsAgentFor, TransportSettings, transportKey } from "./transport";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -45,6 +46,8 @@ export interface ClientOptions {
     /** Base delay of the exponential backoff, in ms. */
     retryBaseMs?: number;
     timeoutMs?: number;
+    /** TLS settings and extra headers (see transport.ts). */
+    transport?: TransportSettings;
 }
 
 // An array, not a Set: the closure serializer copies module-level values into the provider text.
@@ -83,7 +86,8 @@ export class GrafanaClient {
         this.http = axios.create({
             baseURL: url,
             timeout: options.timeoutMs ?? 30000,
-            headers: { Authorization: authorizationHeader(auth), Accept: "application/json" },
+            headers: { ...options.transport?.httpHeaders, Authorization: authorizationHeader(auth), Accept: "application/json" },
+            httpsAgent: options.transport && httpsAgentFor(url, options.transport),
             validateStatus: () => true,
             // Grafana answers small JSON; keep axios from following redirects to a login page.
             maxRedirects: 0,
@@ -119,7 +123,8 @@ export class GrafanaClient {
             if (res.status >= 200 && res.status < 300) {
                 return { status: res.status, data: res.data };
             }
-            throw grafanaError(method, path, res.status, messageOf(res.data, res.statusText || "error"), retried);
+            const tls = describeTransportFailure(this.url, { status: res.status, body: res.data });
+            throw grafanaError(method, path, res.status, tls ?? messageOf(res.data, res.statusText || "error"), retried);
         } catch (e) {
             if (isGrafanaError(e)) {
                 throw e;
@@ -128,7 +133,8 @@ export class GrafanaClient {
             const err = e as AxiosError;
             retried = (err.config?.["axios-retry"]?.retryCount ?? 0) > 0;
             const status = err.response?.status;
-            const msg = status !== undefined ? messageOf(err.response?.data, err.message) : `${err.code ?? "error"}: ${err.message}`;
+            const tls = describeTransportFailure(this.url, { code: err.code, message: err.message, status, body: err.response?.data });
+            const msg = tls ?? (status !== undefined ? messageOf(err.response?.data, err.message) : `${err.code ?? "error"}: ${err.message}`);
             throw grafanaError(method, path, status, msg, retried);
         }
     }
@@ -176,13 +182,14 @@ async function serializeWrite<T>(url: string, fn: () => Promise<T>): Promise<T> 
     }
 }
 
-/** One client per URL and credential per process: no per-call construction. */
+/** One client per URL, credential and transport settings per process: no per-call construction. */
 export function clientFor(conn: ResolvedConnection): GrafanaClient {
     const clients = processState().clients;
-    const key = `${conn.url}\u0000${conn.auth}`;
+    const key = `${conn.url}\u0000${conn.auth}\u0000${transportKey(conn.transport)}`;
     let client = clients.get(key) as GrafanaClient | undefined;
     if (!client) {
-        client = new GrafanaClient(conn.url, conn.auth, clientOptionsFromEnv());
+        const t = conn.transport;
+        client = new GrafanaClient(conn.url, conn.auth, { retries: t.retries, timeoutMs: t.timeoutMs, transport: t, ...clientOptionsFromEnv() });
         clients.set(key, client);
     }
     return client;

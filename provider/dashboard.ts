@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomBytes } from "crypto";
 import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
-import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { configureFromStack, ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import { canonicalJson, dashboardHash, JsonObject, parseDashboard } from "./dashboard-json";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
@@ -17,7 +17,7 @@ export interface DashboardArgs {
     message?: pulumi.Input<string>;
     /** Save over changes made outside this stack instead of failing with 412. */
     overwrite?: pulumi.Input<boolean>;
-    /** Org to save in when the connection is a user (basic auth); an org API key already names its org. */
+    /** Org to save in when the connection is a user (basic auth); an org API key already names its org. Absent: the connection's default org, else the user's current org. */
     orgId?: pulumi.Input<number>;
     connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -152,8 +152,9 @@ function saveHint(e: unknown): string | undefined {
 export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = withPlainResults({
     configure: configureFromStack,
 
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as DashboardInputs;
         const raw = news as unknown as Record<string, unknown>;
         checkOptionalString(failures, "folderUid", raw.folderUid);
         if (typeof raw.folderUid === "string") checkUid(failures, "folderUid", raw.folderUid);

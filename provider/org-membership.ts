@@ -1,14 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus } from "./client";
-import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { configureFromStack, ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import { withPlainResults } from "./results";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
+import { checkConnection, checkName, checkOrgId, checkRole, containsUnknown, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface OrgMembershipArgs {
-    orgId: pulumi.Input<number>;
+    /** Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID). */
+    orgId?: pulumi.Input<number>;
     loginOrEmail: pulumi.Input<string>;
     role: pulumi.Input<OrgRole>;
     connection?: pulumi.Input<ConnectionArgs>;
@@ -56,9 +57,10 @@ function lastAdminHint(e: unknown): string | undefined {
 export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = withPlainResults({
     configure: configureFromStack,
 
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "orgId", news.orgId, true);
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as OrgMembershipInputs;
+        if (!(news.orgId === undefined && containsUnknown(news.connection))) checkOrgId(failures, "orgId", news.orgId, true);
         checkName(failures, "loginOrEmail", news.loginOrEmail);
         checkRole(failures, "role", news.role, ORG_ROLES);
         checkConnection(failures, news.connection);
