@@ -87,6 +87,8 @@ export interface ProcessState {
     writeQueues: Map<string, Promise<unknown>>;
     /** Grafana URLs known to have no legacy API keys (410/404). */
     noLegacyKeys: Set<string>;
+    /** What configure found wrong. The SDK's host caches a provider even when its configure threw: every later call must fail too. */
+    configError?: string;
 }
 
 export function processState(): ProcessState {
@@ -154,8 +156,10 @@ export async function configureFromStack(req: dynamic.ConfigureRequest): Promise
             problems.push((e as Error).message);
         }
     }
-    processState().stackConfig = stack;
-    if (problems.length > 0) throw new Error(`invalid Grafana connection settings: ${problems.join("; ")}`);
+    const state = processState();
+    state.stackConfig = stack;
+    state.configError = problems.length > 0 ? `invalid Grafana connection settings: ${problems.join("; ")}` : undefined;
+    if (state.configError) throw new Error(state.configError);
 }
 
 interface Picked<T> {
@@ -177,6 +181,8 @@ function pick<F extends ConnectionField>(resource: ConnectionValues | undefined,
 
 /** Resource-level `connection`, then stack config, then env (GRAFANA_URL, GRAFANA_AUTH, ...); each field separately. */
 export function resolveConnection(resource: ConnectionValues | undefined): ResolvedConnection {
+    const configError = processState().configError;
+    if (configError) throw new Error(configError);
     const url = pick(resource, "url").value;
     const auth = pick(resource, "auth").value;
     if (!url) {

@@ -41,6 +41,7 @@ beforeEach(() => {
     process.env.GRAFANA_AUTH = `admin:${ADMIN_PASSWORD}`;
     process.env.GRAFANA_RETRY_BASE_MS = "5";
     processState().stackConfig = {};
+    processState().configError = undefined;
     stderr = [];
     process.stderr.write = ((chunk: string | Uint8Array) => {
         stderr.push(String(chunk));
@@ -53,6 +54,7 @@ afterEach(async () => {
     fake = undefined;
     for (const k of SETTINGS_ENV) delete process.env[k];
     processState().stackConfig = {};
+    processState().configError = undefined;
 });
 
 /** A fake Grafana over HTTPS; GRAFANA_URL points at it. */
@@ -274,6 +276,8 @@ describe("validation in check and configure: the setting named, no secret echoed
                 ].join("; "),
         );
         expectNoSecrets(msg);
+        // The SDK's host keeps a provider whose configure threw: every later call fails the same way, nothing runs half-configured.
+        expect(await errorOf(org.create(orgInputs()))).toBe(`Organization "tlsorg": ${msg}`);
         const enc = path.join(pki.dir, "enc.key");
         require("child_process").execFileSync("openssl", ["pkey", "-in", pki.client.keyFile, "-aes256", "-passout", "pass:pw", "-out", enc]);
         delete process.env.GRAFANA_HTTP_HEADERS;
