@@ -56,8 +56,27 @@ export interface ConnectionValues {
 export interface ResolvedConnection {
     url: string;
     auth: string;
-    /** TLS, headers, retries and timeout; holds secrets (tlsKey, header values). */
-    transport: TransportSettings;
+    /** TLS, headers, retries and timeout; holds secrets (tlsKey, header values). Absent: the defaults. */
+    transport?: TransportSettings;
+}
+
+/** Stack-wide settings from `configure` (stack config `grafana:*`): the connection settings parsed, plus the rest. */
+export interface StackSettings extends ConnectionValues {
+    /** `grafana:maxParallelWrites`: a fixed number of concurrent writes per Grafana URL instead of the adaptive limit. */
+    maxParallelWrites?: string;
+}
+
+/** Per-URL write limit (adaptive unless fixed by a setting). */
+export interface WriteLimiterState {
+    limit: number;
+    active: number;
+    waiting: (() => void)[];
+}
+
+/** Per-URL circuit breaker: open once a call used up its whole retry budget without any answer. */
+export interface BreakerState {
+    openedAt: number;
+    reason: string;
 }
 
 export type ConnectionField = keyof ConnectionValues;
@@ -82,9 +101,10 @@ export const CONNECTION_FIELDS = Object.keys(CONNECTION_ENV) as ConnectionField[
  * created lazily, so the closure serializer never captures it (nor the credentials it holds).
  */
 export interface ProcessState {
-    stackConfig: ConnectionValues;
+    stackConfig: StackSettings;
     clients: Map<string, unknown>;
-    writeQueues: Map<string, Promise<unknown>>;
+    writeLimiters: Map<string, WriteLimiterState>;
+    breakers: Map<string, BreakerState>;
     /** Grafana URLs known to have no legacy API keys (410/404). */
     noLegacyKeys: Set<string>;
     /** What configure found wrong. The SDK's host caches a provider even when its configure threw: every later call must fail too. */
@@ -96,7 +116,7 @@ export function processState(): ProcessState {
     const key = "__pulumiGrafanaDynamicState";
     let s = g[key];
     if (!s) {
-        s = { stackConfig: {}, clients: new Map(), writeQueues: new Map(), noLegacyKeys: new Set() };
+        s = { stackConfig: {}, clients: new Map(), writeLimiters: new Map(), breakers: new Map(), noLegacyKeys: new Set() };
         g[key] = s;
     }
     return s;
@@ -141,7 +161,7 @@ function isSet(v: unknown): boolean {
  * bad GRAFANA_* env values) fail here, every problem named, before any resource is touched.
  */
 export async function configureFromStack(req: dynamic.ConfigureRequest): Promise<void> {
-    const stack: ConnectionValues = {};
+    const stack: StackSettings = { maxParallelWrites: req.config.get("grafana:maxParallelWrites") || undefined };
     const problems: string[] = [];
     for (const field of CONNECTION_FIELDS) {
         const raw = req.config.get(`grafana:${field}`);
@@ -179,15 +199,49 @@ function pick<F extends ConnectionField>(resource: ConnectionValues | undefined,
     return { value: undefined, setting: `connection.${field}` };
 }
 
+/** Where the effective URL came from, for messages: the setting's own name. */
+function urlSource(resource: ConnectionValues | undefined): { url?: string; setting: string } {
+    if (resource?.url) return { url: resource.url, setting: "connection.url" };
+    const stack = processState().stackConfig.url;
+    if (stack) return { url: stack, setting: "stack config grafana:url" };
+    return { url: process.env.GRAFANA_URL || undefined, setting: "GRAFANA_URL" };
+}
+
+/** Why `url` is not a usable Grafana base URL, or undefined when it is. Never echoes credentials in the URL. */
+export function badUrlReason(url: string): string | undefined {
+    let parsed: URL;
+    try {
+        parsed = new URL(url);
+    } catch {
+        return `is not a URL (expected e.g. http://grafana.example.com:3000)`;
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+        return `must start with http:// or https:// (got ${JSON.stringify(parsed.protocol)})`;
+    }
+    if (!parsed.hostname) return "has no host";
+    if (parsed.search || parsed.hash) return "must not have a query or fragment";
+    return undefined;
+}
+
+/** The effective URL's problem, named by its setting; for check, so a bad URL fails before any call. */
+export function effectiveUrlProblem(resource: ConnectionValues | undefined): { property: string; reason: string } | undefined {
+    const { url, setting } = urlSource(resource);
+    if (!url) return undefined;
+    const why = badUrlReason(url);
+    return why ? { property: setting === "connection.url" ? "connection.url" : "connection", reason: `${setting} ${why}` } : undefined;
+}
+
 /** Resource-level `connection`, then stack config, then env (GRAFANA_URL, GRAFANA_AUTH, ...); each field separately. */
 export function resolveConnection(resource: ConnectionValues | undefined): ResolvedConnection {
     const configError = processState().configError;
     if (configError) throw new Error(configError);
-    const url = pick(resource, "url").value;
+    const { url, setting } = urlSource(resource);
     const auth = pick(resource, "auth").value;
     if (!url) {
         throw new Error("no Grafana URL: set the resource's connection.url, stack config grafana:url, or GRAFANA_URL");
     }
+    const bad = badUrlReason(url);
+    if (bad) throw new Error(`${setting} ${bad}`);
     if (!auth) {
         throw new Error(
             "no Grafana credentials: set the resource's connection.auth, secret stack config grafana:auth, or GRAFANA_AUTH (user:password or a token)",

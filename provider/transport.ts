@@ -22,6 +22,11 @@ export interface TransportSettings {
 export const DEFAULT_RETRIES = 5;
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
+/** No TLS setting, no extra header, the default retries and timeout. */
+export function defaultTransport(): TransportSettings {
+    return { insecureSkipVerify: false, httpHeaders: {}, retries: DEFAULT_RETRIES, timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000 };
+}
+
 /** A setting whose value is wrong. The message names the setting (`connection.caCert`, `grafana:caCert`, `GRAFANA_CA_CERT`), never a secret value. */
 export function settingError(setting: string, reason: string): Error & { reason: string } {
     const e = new Error(`${setting}: ${reason}`);

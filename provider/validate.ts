@@ -1,4 +1,4 @@
-import { CONNECTION_FIELDS, parseField } from "./connection";
+import { CONNECTION_FIELDS, effectiveUrlProblem, parseField } from "./connection";
 import { checkClientPair, loadPem } from "./transport";
 
 /** The value the engine puts in place of an input not known yet (preview). */
@@ -11,8 +11,6 @@ export interface Failure {
 
 export const ORG_ROLES = ["Admin", "Editor", "Viewer"] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
-export const KEY_ROLES = ["Admin", "Editor", "Viewer", "None"] as const;
-export type KeyRole = (typeof KEY_ROLES)[number];
 
 export function isUnknown(v: unknown): boolean {
     return v === UNKNOWN;
@@ -74,8 +72,16 @@ export function checkOptionalString(failures: Failure[], property: string, value
     }
 }
 
-/** Never echoes a value: auth, tlsKey and header values are secrets (and a PEM is long). */
+/**
+ * The resource's `connection` fields, then the URL that will really be used. Never echoes a value: auth, tlsKey and
+ * header values are secrets (and a PEM is long).
+ */
 export function checkConnection(failures: Failure[], value: unknown): void {
+    checkConnectionFields(failures, value);
+    checkEffectiveUrl(failures, value);
+}
+
+function checkConnectionFields(failures: Failure[], value: unknown): void {
     if (value === undefined || value === null || isUnknown(value)) return;
     if (typeof value !== "object" || Array.isArray(value)) {
         failures.push({ property: "connection", reason: `connection must be an object { ${CONNECTION_FIELDS.join(", ")} }` });
@@ -125,6 +131,15 @@ export function checkConnection(failures: Failure[], value: unknown): void {
             failures.push({ property: "connection.tlsKey", reason: (e as Error).message });
         }
     }
+}
+
+/** The URL that will be used (resource, stack config or env) must be a usable URL: checked before any call. */
+export function checkEffectiveUrl(failures: Failure[], connection: unknown): void {
+    if (isUnknown(connection) || failures.some((f) => f.property.startsWith("connection"))) return;
+    const c = connection && typeof connection === "object" ? (connection as { url?: unknown }) : undefined;
+    if (c && isUnknown(c.url)) return;
+    const problem = effectiveUrlProblem(c as { url?: string } | undefined);
+    if (problem) failures.push(problem);
 }
 
 const UID_PATTERN = /^[a-zA-Z0-9\-_]*$/;

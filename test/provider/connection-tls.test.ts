@@ -9,7 +9,7 @@ import { dashboardProvider } from "../../provider/dashboard";
 import { organizationProvider as org } from "../../provider/organization";
 import { orgMembershipProvider } from "../../provider/org-membership";
 import { FakeGrafana } from "../support/fake-grafana";
-import { ADMIN_PASSWORD, errorOf } from "../support/provider-env";
+import { ADMIN_PASSWORD, errorOf, newProviderProcess } from "../support/provider-env";
 import { makeTestPki, TestPki } from "../support/tls";
 
 const PROXY_TOKEN = "proxy-token-Zq81-secret";
@@ -40,8 +40,8 @@ beforeEach(() => {
     for (const k of SETTINGS_ENV) delete process.env[k];
     process.env.GRAFANA_AUTH = `admin:${ADMIN_PASSWORD}`;
     process.env.GRAFANA_RETRY_BASE_MS = "5";
+    newProviderProcess();
     processState().stackConfig = {};
-    processState().configError = undefined;
     stderr = [];
     process.stderr.write = ((chunk: string | Uint8Array) => {
         stderr.push(String(chunk));
