@@ -11,6 +11,7 @@ import {
     parseTimeout,
     settingError,
     TransportSettings,
+    warnInsecure,
 } from "./transport";
 
 /**
@@ -178,6 +179,13 @@ export async function configureFromStack(req: dynamic.ConfigureRequest): Promise
     }
     const state = processState();
     state.stackConfig = stack;
+    // Said here too, so that `preview` (which makes no call) shows it; the client says it for a resource's own setting.
+    try {
+        const url = pick(undefined, "url").value?.replace(/\/+$/, "");
+        if (url?.startsWith("https:") && pick(undefined, "insecureSkipVerify").value) warnInsecure(url);
+    } catch {
+        // a bad value: reported below
+    }
     state.configError = problems.length > 0 ? `invalid Grafana connection settings: ${problems.join("; ")}` : undefined;
     if (state.configError) throw new Error(state.configError);
 }

@@ -240,8 +240,8 @@ export function describeTransportFailure(url: string, failure: { code?: string; 
     return undefined;
 }
 
-/** Once per process and URL: every `pulumi up` (a new provider process) says it again. */
-function warnInsecure(url: string): void {
+/** Once per process and URL: every `pulumi up` or `preview` (a new provider process) says it again. */
+export function warnInsecure(url: string): void {
     const g = globalThis as unknown as { __pulumiGrafanaDynamicWarned?: string[] };
     const warned = (g.__pulumiGrafanaDynamicWarned ??= []);
     if (warned.includes(url)) return;

@@ -180,12 +180,17 @@ const keyLines = (pem: string) => pem.split("\n").filter((l) => l && !l.startsWi
         test("with insecureSkipVerify instead, refresh and destroy work and the CLI shows the warning", async () => {
             await stack.removeConfig("grafana:caCert");
             await stack.setConfig("grafana:insecureSkipVerify", { value: "true" });
-            // The engine records stack config in the default provider's state: one `up` first (it updates only the
-            // default provider: no resource change, no call to Grafana).
-            expect(changesOf((await stack.up()).summary.resourceChanges)).toEqual({});
             const warning =
                 `grafana: insecureSkipVerify is on for ${g.url}: the server's TLS certificate is NOT verified, so anyone on the network path can impersonate ` +
                 "Grafana and read the credentials sent to it. Set caCert to the CA that issued the certificate instead.";
+            // preview makes no call to Grafana, and still says it
+            const preview = await run((o) => stack.preview(o));
+            expect(preview.warnings.map((w) => w.trim())).toEqual([warning]);
+            // The engine records stack config in the default provider's state: one `up` first (it updates only the
+            // default provider: no resource change, no call to Grafana).
+            const up = await run((o) => stack.up(o));
+            expect(changesOf((up.result as Awaited<ReturnType<Stack["up"]>>).summary.resourceChanges)).toEqual({});
+            expect(up.output).toContain(`warning: ${warning}`);
             const refresh = await run((o) => stack.refresh(o));
             expect(refresh.error).toBeUndefined();
             expect(changesOf((refresh.result as Awaited<ReturnType<Stack["refresh"]>>).summary.resourceChanges)).toEqual({});
