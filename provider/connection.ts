@@ -20,7 +20,9 @@ import {
  * as a secret.
  */
 export interface ConnectionArgs {
+    /** Grafana's root URL, e.g. `https://grafana.example.com` (with any sub-path). Default: `grafana:url`, then GRAFANA_URL. */
     url?: pulumi.Input<string>;
+    /** `user:password` (basic auth) or a token. Default: secret `grafana:auth`, then GRAFANA_AUTH. */
     auth?: pulumi.Input<string>;
     /** CA bundle that signs the server's certificate: PEM text or a file path. Replaces Node's default CAs for this connection. */
     caCert?: pulumi.Input<string>;

@@ -105,7 +105,7 @@ async function createOrgDirectly(env: Record<string, string>): Promise<string> {
     Object.assign(process.env, env);
     processState().stackConfig = {};
     try {
-        await organizationProvider.create({ name: "direct", resourceName: "direct" });
+        await organizationProvider.create({ name: "direct", __resourceName: "direct" });
         return "created";
     } catch (e) {
         return (e as Error).message;

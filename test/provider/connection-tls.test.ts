@@ -69,7 +69,7 @@ function configure(values: Record<string, string>) {
     return org.configure!({ config: { get: (k: string) => values[k], require: (k: string) => values[k] } });
 }
 
-const orgInputs = (connection?: Record<string, unknown>) => ({ name: "tlsorg", resourceName: "tlsorg", ...(connection ? { connection } : {}) });
+const orgInputs = (connection?: Record<string, unknown>) => ({ name: "tlsorg", __resourceName: "tlsorg", ...(connection ? { connection } : {}) });
 const hostOf = (f: FakeGrafana) => new URL(f.url).host;
 
 /** No message may carry key material, a header value or the admin password. */
@@ -201,12 +201,12 @@ describe("precedence: resource connection > stack config (grafana:*) > env, per 
         process.env.GRAFANA_ORG_ID = "1";
         await configure({ "grafana:orgId": String(orgId) });
 
-        const m = await orgMembershipProvider.check!({} as never, { loginOrEmail: "admin", role: "Admin", resourceName: "m" } as never);
+        const m = await orgMembershipProvider.check!({} as never, { loginOrEmail: "admin", role: "Admin", __resourceName: "m" } as never);
         expect(m.failures).toEqual([]);
         expect(m.inputs!.orgId).toBe(orgId);
-        const k = await apiKeyProvider.check!({} as never, { name: "k", role: "Admin", resourceName: "k", connection: { orgId: 1 } } as never);
+        const k = await apiKeyProvider.check!({} as never, { name: "k", role: "Admin", __resourceName: "k", connection: { orgId: 1 } } as never);
         expect(k.inputs!.orgId).toBe(1); // the resource's connection.orgId beats grafana:orgId
-        const d = await dashboardProvider.check!({} as never, { dashboard: { title: "T" }, resourceName: "d" } as never);
+        const d = await dashboardProvider.check!({} as never, { dashboard: { title: "T" }, __resourceName: "d" } as never);
         expect(d.inputs!.orgId).toBe(orgId);
         const saved = await dashboardProvider.create(d.inputs!);
         expect(saved.outs!.orgId).toBe(orgId);
@@ -214,12 +214,12 @@ describe("precedence: resource connection > stack config (grafana:*) > env, per 
         expect(fake.requests.find((r) => r.path === "/api/dashboards/db")?.orgHeader).toBe(String(orgId));
 
         // a token is already scoped to its org: no default applies, the key's own org is used
-        const withToken = await dashboardProvider.check!({} as never, { dashboard: { title: "T" }, resourceName: "d", connection: { auth: "glsa_token" } } as never);
+        const withToken = await dashboardProvider.check!({} as never, { dashboard: { title: "T" }, __resourceName: "d", connection: { auth: "glsa_token" } } as never);
         expect(withToken.inputs!.orgId).toBeUndefined();
         // and without any default the required orgId fails, naming where a default can come from
         delete process.env.GRAFANA_ORG_ID;
         processState().stackConfig = {};
-        const none = await apiKeyProvider.check!({} as never, { name: "k", role: "Admin", resourceName: "k" } as never);
+        const none = await apiKeyProvider.check!({} as never, { name: "k", role: "Admin", __resourceName: "k" } as never);
         expect(none.failures).toEqual([{ property: "orgId", reason: "orgId is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)" }]);
     });
 });
