@@ -29,6 +29,8 @@ export interface ResolvedConnection {
 /** Per-URL write limit (adaptive unless fixed by a setting). */
 export interface WriteLimiterState {
     limit: number;
+    /** Set by grafana:maxParallelWrites / GRAFANA_MAX_PARALLEL_WRITES: no adaptation. */
+    fixed: boolean;
     active: number;
     waiting: (() => void)[];
 }
