@@ -72,6 +72,8 @@ export interface StackSettings extends ConnectionValues {
 /** Per-URL write limit (adaptive unless fixed by a setting). */
 export interface WriteLimiterState {
     limit: number;
+    /** Set by grafana:maxParallelWrites / GRAFANA_MAX_PARALLEL_WRITES: no adaptation. */
+    fixed: boolean;
     active: number;
     waiting: (() => void)[];
 }

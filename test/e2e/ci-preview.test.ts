@@ -71,4 +71,24 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
         expect(after).toEqual(before);
         expect(fs.readFileSync(path.join(PROGRAM_DIR, "preview.txt"), "utf8")).toContain('"title":"p99 latency, service 8"');
     });
+
+    test("a check failure on a ~470 KB exported dashboard is reported in a few lines, never by printing the model", async () => {
+        const dir = path.resolve(__dirname, "programs/invalid-big");
+        const bad = await LocalWorkspace.createOrSelectStack({ stackName: "invalid", workDir: dir }, { envVars: env, pulumiCommand: await pulumiCommand() });
+        try {
+            await bad.setAllConfig({ "grafana:url": { value: g.url }, "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true } });
+            const err = await bad.preview().then(
+                () => undefined,
+                (e: Error) => e.message,
+            );
+            expect(err).toBeDefined();
+            const lines = err!.split("\n");
+            process.stdout.write(`invalid-big: preview failed with ${lines.length} lines, ${err!.length} bytes\n`);
+            expect(err).toMatch(/dashboard\.__inputs.*needs inputs it was not given: DS_PROMETHEUS \(datasource\)/);
+            expect(lines.length).toBeLessThan(60);
+            expect(err!.length).toBeLessThan(8000);
+        } finally {
+            await bad.workspace.removeStack("invalid", { force: true }).catch(() => undefined);
+        }
+    });
 });
