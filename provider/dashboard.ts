@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomBytes } from "crypto";
 import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import {
     applyInputs,
     checkNoPlaceholders,
@@ -42,7 +42,10 @@ export interface DashboardArgs {
     message?: pulumi.Input<string>;
     /** Save over changes made in Grafana since the last `up` (and take over an existing uid) instead of failing with 412. */
     overwrite?: pulumi.Input<boolean>;
-    /** Org to save in when the connection is a user (basic auth); an org API key or token already names its org. */
+    /**
+     * Org to save in when the connection is a user (basic auth); an org API key or token already names its org.
+     * Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID), else the user's current org.
+     */
     orgId?: pulumi.Input<number>;
     /** Per-resource Grafana URL and credential (e.g. `{ auth: apiKey.key }`); stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
@@ -247,8 +250,9 @@ function randomUid(): string {
 }
 
 export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as DashboardInputs;
         const raw = news as unknown as Record<string, unknown>;
         checkOptionalString(failures, "folderUid", raw.folderUid);
         if (typeof raw.folderUid === "string") checkUid(failures, "folderUid", raw.folderUid);
