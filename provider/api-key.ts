@@ -247,8 +247,8 @@ const apiKeyProviderForState = providerForState<ApiKeyInputs, ApiKeyOutputs>(__f
 /**
  * An org-scoped API key, as Grafana's API tutorial makes it. Where the server still makes legacy API keys (before
  * 11.3) it makes one; on 11.3+ (410) and 12.1+ (404, API keys removed) it makes a service account with that role and a
- * token (for tokens you rotate, use ServiceAccount and ServiceAccountToken). `key` is a secret output. Created with `X-Grafana-Org-Id`, never by switching the user's org. Any change
- * replaces the key (the old one is deleted first: names are unique per org).
+ * token (for tokens you rotate, use ServiceAccount and ServiceAccountToken). `key` is a secret output. Created with
+ * `X-Grafana-Org-Id`, never by switching the user's org. Any change replaces the key (the old one is deleted first: names are unique per org).
  *
  * @example
  * ```ts
