@@ -86,7 +86,7 @@ describe.each(["10.0.0", "12.1.0"])("Folder against a fake Grafana %s", (version
         await p.create(f({ orgId, uid: "shared", title: "Theirs", __resourceName: "theirs" }));
         const msg = await errorOf(p.create(f({ orgId, uid: "shared", title: "Ours" })));
         expect(msg).toContain('Folder "team-a": Grafana POST /api/folders failed: ');
-        expect(msg).toContain(version === "10.0.0" ? "412 the folder has been changed by someone else" : "409 a folder with the same uid already exists");
+        expect(msg).toContain(version === "10.0.0" ? "412 the folder has been changed by someone else" : "409 a folder with the same UID already exists");
         expect(msg).toContain('A folder with uid "shared" already exists in org');
         expect(msg).toContain('(title "Theirs")');
         expect(fake.folderList(orgId).map((x) => x.title)).toEqual(["Theirs"]);

@@ -1173,8 +1173,8 @@ export class FakeGrafana {
     // --- folders (pkg/api/folder.go; docs http_api/folder.md). 10.x answers as observed on 10.0.0-preview
     // (test/support/grafana-observed.md); 11+/12.x from the docs and source, marked where unverified. ---
     const v10 = compareVersion(this.version, '11.0.0') < 0;
-    const folderNotFound = (): Reply =>
-      v10 ? { status: 404, body: { message: 'folder not found', status: 'not-found' } } : errutil(404, 'folder.notFound', 'folder not found'); // [12.x body unverified]
+    // observed on 10.0; the same in newer pkg/api folder error mapping (response.JSON(404, {status: not-found, message}))
+    const folderNotFound = (): Reply => ({ status: 404, body: { message: 'folder not found', status: 'not-found' } });
     const findFolder = (orgId: number, uid: string) => this.folders.find((x) => x.orgId === orgId && x.uid === uid);
     add(
       'POST',
@@ -1189,10 +1189,11 @@ export class FakeGrafana {
         const parentUid = this.nestedFolders ? (str(c.body.parentUid) ?? '') : '';
         if (parentUid && !findFolder(c.id.orgId, parentUid)) return folderNotFound(); // [12.x status unverified]
         if (findFolder(c.id.orgId, uid) || this.dashes.some((d) => d.orgId === c.id.orgId && d.uid === uid)) {
-          // 10.0: an existing uid is a version mismatch (observed); 11+/12.x: dashboards.ErrFolderWithSameUIDExists 409 [message unverified]
+          // 10.0: an existing uid is a version mismatch (observed); newer: ErrFolderWithSameUIDExists -> response.Error(409, err.Error())
+          // with "a folder with the same UID already exists" (pkg/api folder error tests)
           return v10
             ? { status: 412, body: { message: 'the folder has been changed by someone else', status: 'version-mismatch' } }
-            : msg(409, 'a folder with the same uid already exists');
+            : msg(409, 'a folder with the same UID already exists');
         }
         if (v10 && (this.folders.some((f) => f.orgId === c.id.orgId && f.parentUid === parentUid && f.title.toLowerCase() === title.toLowerCase()) ||
             (!parentUid && this.dashes.some((d) => d.orgId === c.id.orgId && d.folderUid === '' && d.title.toLowerCase() === title.toLowerCase())))) {
