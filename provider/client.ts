@@ -132,6 +132,12 @@ async function limitWrite<T extends { retried?: boolean }>(url: string, fn: () =
     }
 }
 
+/** A sign of overload the HTTP status does not show (SQLite's lock answered as 412): halve the adaptive write limit. */
+export function reportOverload(url: string): void {
+    const l = processState().writeLimiters.get(url);
+    if (l && !l.fixed) l.limit = Math.max(1, l.limit / 2);
+}
+
 /** An open breaker for `url`, if a call used up its retry budget without an answer less than a cooldown ago. */
 function openBreaker(url: string): BreakerState | undefined {
     const b = processState().breakers.get(url);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomBytes } from "crypto";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { clientFor, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import {
     applyInputs,
@@ -108,6 +108,9 @@ type SavedFields = Pick<DashboardOutputs, "uid" | "url" | "path" | "version" | "
 
 const label = labeller("Dashboard");
 
+/** Tries of one save whose 412 turned out to be SQLite's lock rather than a conflict. */
+const MAX_SAVE_ATTEMPTS = 5;
+
 /** At most this many rewrites are kept; beyond that, refresh falls back to comparing hashes. */
 const MAX_REWRITES = 50;
 
@@ -163,21 +166,31 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
             },
             { orgId: inputs.orgId },
         );
-    let saved: SaveResult;
-    try {
-        saved = (await post(opts.version, opts.overwrite)).data;
-    } catch (e) {
-        if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
-        const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
-        if (existing && holds(existing, desired, inputs.folderUid, opts.rewrites)) {
-            saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
-        } else if (existing && opts.ours) {
-            // Our own earlier attempt, made from an older model: save over it.
-            saved = (await post(existing.meta.version, false)).data;
-        } else if (!existing && /same name/i.test(e.grafanaMessage)) {
-            throw await titleTaken(client, inputs, desired, e);
-        } else {
-            throw e;
+    let saved: SaveResult | undefined;
+    let version = opts.version;
+    let ours = opts.ours;
+    for (let attempt = 1; !saved; attempt++) {
+        try {
+            saved = (await post(version, opts.overwrite)).data;
+        } catch (e) {
+            if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
+            const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
+            if (existing && holds(existing, desired, inputs.folderUid, opts.rewrites)) {
+                saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
+            } else if (existing && ours) {
+                // Our own earlier attempt, made from an older model: save over it.
+                version = existing.meta.version;
+                ours = false;
+            } else if (existing && version !== undefined && existing.meta.version === version && attempt < MAX_SAVE_ATTEMPTS) {
+                // Refused, not applied, and nobody else saved since: concurrent writes on SQLite answer 412 like this
+                // while the database is locked. The same save again goes through; fewer writes at a time help.
+                reportOverload(client.url);
+                await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+            } else if (!existing && /same name/i.test(e.grafanaMessage)) {
+                throw await titleTaken(client, inputs, desired, e);
+            } else {
+                throw e;
+            }
         }
     }
     const stored = await fetchDashboard(client, saved.uid, inputs.orgId);
