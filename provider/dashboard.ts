@@ -410,6 +410,23 @@ function inputsOf(p: DashboardOutputs): Omit<DashboardInputs, "dashboard"> {
     return { __resourceName, resourceName, inputs, __autoUid, folderUid, message, overwrite, connection, orgId, uid: declaredUid(p) };
 }
 
+function holdsOutputs(v: unknown): boolean {
+    if (pulumi.Output.isInstance(v) || (typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function")) return true;
+    if (Array.isArray(v)) return v.some(holdsOutputs);
+    if (typeof v === "object" && v !== null) return Object.values(v).some(holdsOutputs);
+    return false;
+}
+
+/**
+ * The model leaves the program as JSON text: the SDK serializes an object property by property (for a 450 KB model,
+ * seconds and a GB of memory per dashboard), a string as one value. A model holding Outputs is resolved first.
+ */
+function modelArg(d: DashboardArgs["dashboard"]): pulumi.Input<string> {
+    if (typeof d === "string") return d;
+    if (!holdsOutputs(d)) return JSON.stringify(d);
+    return pulumi.output(d as pulumi.Input<object>).apply((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+}
+
 /** What the SDK serializes into the state (see providerForState). */
 const dashboardProviderForState = providerForState<DashboardInputs, DashboardOutputs>(__filename, "dashboardProvider", () => require("./host/dashboard"));
 
@@ -459,7 +476,7 @@ export class Dashboard extends dynamic.Resource {
                 name,
                 args,
                 ["uid", "url", "path", "version", "dashboardId", "title", "dashboardHash", "serverHash", "serverRewrites"],
-                { orgId: args.orgId, __autoUid: derivedUid("Dashboard", name) },
+                { orgId: args.orgId, dashboard: modelArg(args.dashboard), __autoUid: derivedUid("Dashboard", name) },
             ),
             opts,
             "grafana",
