@@ -47,10 +47,15 @@ beforeAll(() => {
     if (!ready) return;
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "pgd-upgrade-")));
     // This version as users get it: `npm pack` (prepare builds dist/), installed from the tarball.
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })) as { filename: string }[];
+    const packed = JSON.parse(
+        execFileSync("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+    ) as { filename: string }[];
     program = path.join(tmp, "program");
     fs.cpSync(path.join(FIXTURE, "program"), program, { recursive: true });
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(tmp, packed[0].filename)], { cwd: program, stdio: "ignore" });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(tmp, packed[0].filename)], {
+        cwd: program,
+        stdio: "ignore",
+    });
 }, 300_000);
 
 afterAll(() => {
@@ -61,7 +66,9 @@ describe.each(ready ? e2eNodeMajors() : [])("a 0.1.0 stack with this version, on
     let g: RealGrafana;
     let stack: Stack;
     let stateDir: string;
-    const old = JSON.parse(fs.readFileSync(path.join(FIXTURE, "stack.json"), "utf8")) as { deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] } };
+    const old = JSON.parse(fs.readFileSync(path.join(FIXTURE, "stack.json"), "utf8")) as {
+        deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] };
+    };
     const outputsOf = (type: string) => old.deployment.resources.find((r) => r.type === `pulumi-nodejs:dynamic/grafana:${type}`)!.outputs!;
     const orgId = outputsOf("Organization").orgId as number;
     const uid = outputsOf("Dashboard").uid as string;
@@ -71,7 +78,10 @@ describe.each(ready ? e2eNodeMajors() : [])("a 0.1.0 stack with this version, on
         stateDir = fs.mkdtempSync(path.join(tmp, `state-${node}-`));
         fs.copyFileSync(path.join(FIXTURE, "stack-config.yaml"), path.join(program, "Pulumi.upgrade.yaml"));
         const envVars = { ...pulumiEnv(stateDir, node), PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
-        stack = await LocalWorkspace.createOrSelectStack({ stackName: "upgrade", workDir: program }, { envVars, pulumiCommand: await pulumiCommand() });
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: "upgrade", workDir: program },
+            { envVars, pulumiCommand: await pulumiCommand() },
+        );
         // Grafana now listens on another port. refresh and destroy take the connection from the default provider's
         // state (the engine keeps the stack config there), so it moves too: the only edit made to the 0.1.0 state.
         const state = JSON.parse(fs.readFileSync(path.join(FIXTURE, "stack.json"), "utf8")) as {

@@ -99,7 +99,9 @@ beforeAll(() => {
     tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "pgd-install-")));
     // The working tree as a fresh checkout (tracked and new files, no node_modules, no dist).
     checkout = path.join(tmp, "checkout");
-    const files = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT).split("\0").filter((f) => f && fs.existsSync(path.join(ROOT, f)));
+    const files = run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT)
+        .split("\0")
+        .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
     for (const f of files) {
         fs.mkdirSync(path.dirname(path.join(checkout, f)), { recursive: true });
         fs.copyFileSync(path.join(ROOT, f), path.join(checkout, f));
@@ -118,7 +120,15 @@ test("npm pack contains the compiled library, its types and the manifest only", 
     const [info] = JSON.parse(npm(["pack", "--dry-run", "--json"], checkout)) as { files: { path: string }[]; name: string; version: string }[];
     const files = info.files.map((f) => f.path).sort();
     expect(info.name).toBe(PKG.name);
-    for (const f of ["package.json", "README.md", "dist/index.js", "dist/index.d.ts", "dist/thin.js", "dist/host/dashboard.js", "dist/host/organization.js"]) {
+    for (const f of [
+        "package.json",
+        "README.md",
+        "dist/index.js",
+        "dist/index.d.ts",
+        "dist/thin.js",
+        "dist/host/dashboard.js",
+        "dist/host/organization.js",
+    ]) {
         expect(files).toContain(f);
     }
     expect(files.filter((f) => !/^dist\/.+\.(js|d\.ts)$/.test(f))).toEqual(["LICENSE", "README.md", "package.json"].filter((f) => files.includes(f)));
@@ -165,7 +175,10 @@ test("(c) from a local directory (a symlink to the checkout): the state names th
 
 test("(d) as an npm workspace: the program reaches the library by name through the workspace link", () => {
     const ws = path.join(tmp, "workspace");
-    fs.cpSync(checkout, path.join(ws, "packages", "grafana"), { recursive: true, filter: (src) => !/\/(node_modules|dist)$/.test(src) && !src.endsWith(".tgz") });
+    fs.cpSync(checkout, path.join(ws, "packages", "grafana"), {
+        recursive: true,
+        filter: (src) => !/\/(node_modules|dist)$/.test(src) && !src.endsWith(".tgz"),
+    });
     // The library's own workspace (its example) is not part of this monorepo.
     const libManifest = path.join(ws, "packages", "grafana", "package.json");
     const lib = JSON.parse(fs.readFileSync(libManifest, "utf8")) as Record<string, unknown>;
