@@ -9,9 +9,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
-# Oldest: dynamic providers' `configure` (which reads the stack config) exists since 3.139.0. Newest: the newest
-# the registry serves when this was written (npm view @pulumi/pulumi version).
-SDK_OLDEST=3.139.0
+# Oldest: 3.216.0, the first whose dynamic provider host passes ReadResult.inputs on (refresh then shows a drifted
+# dashboard's changed fields); dynamic providers' `configure` (stack config) came in 3.139.0, and 3.139.0-3.215.x
+# also fail to compile provider/results.ts (no ReadResult.inputs in their types). Newest: the newest the registry
+# serves when this was written (npm view @pulumi/pulumi version).
+SDK_OLDEST=3.216.0
 SDK_NEWEST=3.270.0
 PGD_HOME="${PGD_HOME:-$HOME/.cache/pulumi-grafana-dynamic}"
 versions=("$@")
