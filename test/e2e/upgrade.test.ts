@@ -74,7 +74,7 @@ describe.each(ready ? e2eNodeMajors() : [])("a 0.1.0 stack with this version, on
     const uid = outputsOf("Dashboard").uid as string;
 
     beforeAll(async () => {
-        g = await startGrafana("legacy", { db: path.join(FIXTURE, "grafana.db.gz"), adminPassword: ADMIN_PASSWORD });
+        g = await startGrafana("legacy", { from: { db: path.join(FIXTURE, "grafana.db.gz"), adminPassword: ADMIN_PASSWORD } });
         stateDir = fs.mkdtempSync(path.join(tmp, `state-${node}-`));
         fs.copyFileSync(path.join(FIXTURE, "stack-config.yaml"), path.join(program, "Pulumi.upgrade.yaml"));
         const envVars = { ...pulumiEnv(stateDir, node), PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };

@@ -87,21 +87,27 @@ function parseStartOutput(stdout: string): StartOutput {
     return { url: o.url, pid: o.pid, dataDir: o.dataDir, version: o.version };
 }
 
-/**
- * Starts a fresh Grafana of the given flavor; the caller must `await server.stop()`. With `db` (a grafana.db, or
- * .gz) it starts from a copy of that database, whose admin password must be given as `adminPassword`.
- */
-export async function startGrafana(flavor: string, from: { db: string; adminPassword: string } | undefined = undefined): Promise<RealGrafana> {
+export interface StartOptions {
+    /** Serve HTTPS ([server] protocol = https) with this certificate and key (file paths). */
+    https?: { certFile: string; keyFile: string };
+    /** Start from a copy of this database (a grafana.db, or .gz) instead of an empty one; its admin password. */
+    from?: { db: string; adminPassword: string };
+}
+
+/** Starts a fresh Grafana of the given flavor; the caller must `await server.stop()`. */
+export async function startGrafana(flavor: string, opts: StartOptions = {}): Promise<RealGrafana> {
     if (!installedGrafanaFlavors().includes(flavor)) {
         throw new Error(`Grafana flavor '${flavor}' is not built; run scripts/lib/build-grafana.sh ${flavor}`);
     }
-    const adminPassword = from?.adminPassword ?? randomBytes(18).toString("base64url");
+    const adminPassword = opts.from?.adminPassword ?? randomBytes(18).toString("base64url");
     const env: NodeJS.ProcessEnv = { ...process.env, GRAFANA_ADMIN_PASSWORD: adminPassword };
     // The free port is picked before Grafana binds it; on the rare lost race, try again.
     let stdout = "";
     for (let attempt = 1; ; attempt++) {
         try {
-            stdout = await run(["start", flavor, ...(from ? ["--db", from.db] : [])], env, 240_000);
+            const https = opts.https ? ["--https", opts.https.certFile, opts.https.keyFile] : [];
+            const db = opts.from ? ["--db", opts.from.db] : [];
+            stdout = await run(["start", flavor, ...https, ...db], env, 240_000);
             break;
         } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
