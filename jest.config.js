@@ -1,5 +1,5 @@
-// Three suites: pure unit tests, provider tests over real HTTP/gRPC on loopback, and end-to-end tests
-// with the real Pulumi CLI and real Grafana (skipped with a reason when the binaries are not installed).
+// Four suites: pure unit tests, provider tests over real HTTP/gRPC on loopback, installs of the package with real npm,
+// and end-to-end tests with the real Pulumi CLI and real Grafana (skipped with a reason when the binaries are not installed).
 const tsJest = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
 const project = (name, extra = {}) => ({
     displayName: name,
@@ -10,5 +10,5 @@ const project = (name, extra = {}) => ({
     ...extra,
 });
 module.exports = {
-    projects: [project("unit"), project("provider"), project("e2e")],
+    projects: [project("unit"), project("provider"), project("install"), project("e2e")],
 };

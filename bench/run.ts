@@ -6,6 +6,7 @@ import * as path from "path";
 import { pgdHome, RealGrafana, startGrafana } from "../test/support/grafana-server";
 import { pulumiBinDir, pulumiEnv } from "../test/support/pulumi-env";
 import { benchDashboard } from "./dashboard-model";
+import { appendHistory } from "./history";
 import { PeakRss, RssMonitor } from "./peak-rss";
 import { CountingProxy, RequestCounts } from "./proxy";
 
@@ -367,11 +368,14 @@ async function main(): Promise<void> {
 
     const dir = path.join(__dirname, "results");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `${stamp}.md`), md);
-    fs.writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ stamp, env, sizes: SIZES, warnings, results }, null, 2));
+    // The latest run in full; one line per run in HISTORY.md (older runs stay in git history).
+    const run = { stamp, env, sizes: SIZES, warnings, results };
+    fs.writeFileSync(path.join(dir, "latest.json"), JSON.stringify(run, null, 2));
     fs.writeFileSync(path.join(dir, "latest.md"), md);
+    const commit = execFileSync("git", ["describe", "--always", "--dirty"], { cwd: __dirname, encoding: "utf8" }).trim();
+    appendHistory(dir, run, commit);
     process.stdout.write(md + "\n");
-    log(`wrote bench/results/${stamp}.md and .json (${minutes} min)`);
+    log(`wrote bench/results/latest.md, latest.json and a line in HISTORY.md (${minutes} min)`);
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

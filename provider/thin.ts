@@ -89,14 +89,57 @@ export function thinProvider<I, O>(ref: ImplRef): dynamic.ResourceProvider<I, O>
 }
 
 /**
- * The provider object handed to the SDK for serialization, chosen once: installed under node_modules, the
- * provider's own module (provider/host/*), which the SDK serializes as a single require() line; in a checkout, the
- * thin stub above (the SDK would copy local modules into the text by value).
+ * The package specifier by which the program directory reaches `file` (a file of this library), if it does. Installed
+ * from a local directory (npm makes a symlink) or as an npm workspace, the library's real path is outside
+ * node_modules, yet the program still reaches it by name: then the state must name the package, not the path.
+ */
+export function packageSpecifier(file: string, cwd: string = process.cwd()): string | undefined {
+    let dir = path.dirname(file);
+    while (!fs.existsSync(path.join(dir, "package.json"))) {
+        if (dir === path.dirname(dir)) return undefined;
+        dir = path.dirname(dir);
+    }
+    const name = (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string }).name;
+    if (!name) return undefined;
+    const spec = `${name}/${path.relative(dir, file).split(path.sep).join("/")}`;
+    try {
+        return fs.realpathSync(require.resolve(spec, { paths: [cwd] })) === fs.realpathSync(file) ? spec : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * A provider object whose methods require the library by package name in the provider host (from the program
+ * directory, its working directory) and call it: about 2 KB of state, no path of this machine. No comments inside:
+ * they would be serialized into every resource's state.
+ */
+export function packageProvider<I, O>(spec: string, methods: readonly string[]): dynamic.ResourceProvider<I, O> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved in the provider host, from the program directory
+    const load = () => require(require.resolve(spec, { paths: [process.cwd()] })) as Impl;
+    const stub: Record<string, unknown> = {};
+    for (const m of methods) stub[m] = (...a: unknown[]) => load()[m]!(...a);
+    return stub as unknown as dynamic.ResourceProvider<I, O>;
+}
+
+/**
+ * The provider object handed to the SDK for serialization, chosen once:
+ * - installed under node_modules (from a tarball, a registry or a git URL): the provider's own module
+ *   (provider/host/*), which the SDK serializes as a single require() line;
+ * - reached by package name through a symlink (npm install <dir>, npm workspaces): a stub that requires that
+ *   module by package name (the SDK would copy modules outside node_modules into the text by value);
+ * - a checkout used from TypeScript (this repository's tests): the thin stub above, with paths.
  */
 export function providerForState<I, O>(file: string, name: string, hostModule: () => unknown): () => dynamic.ResourceProvider<I, O> {
     let chosen: dynamic.ResourceProvider<I, O> | undefined;
-    return () =>
-        (chosen ??= file.split(path.sep).includes("node_modules")
-            ? (hostModule() as dynamic.ResourceProvider<I, O>)
-            : thinProvider<I, O>(implRef(file, name)));
+    return () => {
+        if (chosen) return chosen;
+        if (file.split(path.sep).includes("node_modules")) return (chosen = hostModule() as dynamic.ResourceProvider<I, O>);
+        const spec = packageSpecifier(path.join(path.dirname(file), "host", path.basename(file)));
+        if (spec) {
+            const methods = Object.keys(hostModule() as object).filter((m) => (METHODS as readonly string[]).includes(m));
+            return (chosen = packageProvider<I, O>(spec, methods));
+        }
+        return (chosen = thinProvider<I, O>(implRef(file, name)));
+    };
 }

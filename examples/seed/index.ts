@@ -1,7 +1,7 @@
 // The Grafana "API tokens and dashboards for an organization" tutorial as a Pulumi program:
 // create the org, make the admin an Admin member, create an org API key, create a dashboard with that key.
 import * as pulumi from "@pulumi/pulumi";
-import { ApiKey, Dashboard, Organization, OrgMembership, OrgRole } from "../../provider";
+import { ApiKey, Dashboard, Organization, OrgMembership, OrgRole } from "pulumi-grafana-dynamic";
 
 const config = new pulumi.Config();
 const orgName = config.get("orgName") ?? "apiorg";

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DashboardBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
-import { Dashboard, DataSource, Folder, Organization, ServiceAccount, ServiceAccountRole, ServiceAccountToken } from "../../provider";
+import { Dashboard, DataSource, Folder, Organization, ServiceAccount, ServiceAccountRole, ServiceAccountToken } from "pulumi-grafana-dynamic";
 
 const config = new pulumi.Config();
 const orgName = config.get("orgName") ?? "team-a";

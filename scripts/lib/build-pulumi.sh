@@ -21,6 +21,12 @@
 # module version is not available"). v3.68.0 is the last sdk/v3 release that
 # still contains sdk/nodejs/cmd/pulumi-language-nodejs; it drives @pulumi/pulumi
 # 3.259.0 programs (including dynamic providers) under CLI v3.259.0 correctly.
+# Checked again on 2026-11-23 (issue 8): `go list -m -versions` and `go mod download -json` of
+# .../sdk/nodejs/cmd/pulumi-language-nodejs/v3 (v3.69.0, v3.70.0, v3.100.0, v3.200.0, v3.259.0, latest, master and
+# the pseudo-version of pkg/v3.259.0's commit), of .../sdk/nodejs/cmd/pulumi-language-nodejs (no /v3), of
+# github.com/pulumi/pulumi, .../v3, .../sdk/nodejs and .../sdk/nodejs/v3: all 403 "This module version is not
+# available" (GOPROXY=direct: github.com unreachable). sdk/v3 is served (v3.68.0, then v3.153.1 ... v3.274.1) but
+# from v3.69.0 on its zip leaves out nodejs/cmd/pulumi-language-nodejs (a nested module); pkg/v3 has no host.
 #
 # Idempotent: one stamp per component and version in $PGD_HOME/stamps
 # (e.g. stamps/pulumi@v3.259.0); a second

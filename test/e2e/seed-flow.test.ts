@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
 import { installedGrafanaFlavors, RealGrafana, startGrafana } from "../support/grafana-server";
-import { missingPulumiBinaries, pulumiBinDir, pulumiCommand, pulumiEnv } from "../support/pulumi-env";
+import { e2eNodeMajors, missingPulumiBinaries, pulumiBinDir, pulumiCommand, pulumiEnv } from "../support/pulumi-env";
 
 jest.setTimeout(300_000);
 
@@ -51,7 +51,10 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
     return Object.fromEntries(Object.entries(summary ?? {}).filter(([op, n]) => op !== "same" && (n ?? 0) > 0)) as Record<string, number>;
 }
 
-describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("seed example, real Pulumi CLI, real Grafana (%s)", (flavor) => {
+// Every Grafana flavor on every Node.js major setup installed (24 and 22): the language host and the provider host
+// run the `node` first on PATH (test/e2e/node-versions.test.ts checks which one really ran).
+const matrix = flavors.length > 0 && missing.length === 0 ? flavors.flatMap((f) => e2eNodeMajors().map((n) => [f, n])) : [];
+describe.each(matrix)("seed example, real Pulumi CLI, real Grafana (%s), Node %s", (flavor, node) => {
     let g: RealGrafana;
     let stack: Stack;
     let stateDir: string;
@@ -61,13 +64,13 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("seed e
 
     beforeAll(async () => {
         g = await startGrafana(flavor);
-        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `pgd-e2e-${flavor}-`));
+        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `pgd-e2e-${flavor}-node${node}-`));
         // A second user, to show a role change in place.
         const bob = await http(g, "POST", "/api/admin/users", { body: { login: "bob", email: "bob@example.com", password: "bob-pass-123" } });
         expect(bob.status).toBe(200);
         stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: `e2e-${flavor}`, workDir: SEED_DIR },
-            { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() },
+            { stackName: `e2e-${flavor}-node${node}`, workDir: SEED_DIR },
+            { envVars: pulumiEnv(stateDir, node), pulumiCommand: await pulumiCommand() },
         );
         await stack.setAllConfig({
             "grafana:url": { value: g.url },
@@ -106,6 +109,16 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("seed e
         expect(dash).toMatchObject({ status: 200, body: { dashboard: { title: "Production Overview", uid: dashboardUid } } });
         const users = (await http(g, "GET", `/api/orgs/${orgId}/users`)).body as { login: string; role: string }[];
         expect(users.map((u) => [u.login, u.role]).sort()).toEqual([["admin", "Admin"], ["bob", "Viewer"]]);
+    });
+
+    test("the state names the package (linked here as an npm workspace) and holds no path of this machine", async () => {
+        const state = JSON.stringify((await stack.exportStack()).deployment);
+        const providers = [...state.matchAll(/"__provider":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+        expect(providers.length).toBeGreaterThanOrEqual(5);
+        for (const text of providers) {
+            expect(text).toMatch(/pulumi-grafana-dynamic\/dist\/host\/[a-z-]+\.js/);
+            for (const abs of [path.resolve(__dirname, "../.."), os.homedir(), os.tmpdir()]) expect(text).not.toContain(abs);
+        }
     });
 
     test("a second preview reports no changes", async () => {
@@ -199,7 +212,7 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("seed e
     });
 
     test("pulumi stack export and the state file hold neither the admin password nor the key in plaintext", async () => {
-        const env = { ...process.env, ...pulumiEnv(stateDir) };
+        const env = { ...process.env, ...pulumiEnv(stateDir, node) };
         const exported = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], { cwd: SEED_DIR, env }).toString();
         const stateFiles = execFileSync("find", [stateDir, "-name", "*.json", "-path", "*stacks*"]).toString().trim().split("\n");
         expect(stateFiles.length).toBeGreaterThan(0);

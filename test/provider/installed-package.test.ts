@@ -11,6 +11,9 @@ beforeAll(() => {
     // Inside the repository, so @pulumi/pulumi and axios resolve from its node_modules as they would from a program's.
     fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
     prog = fs.mkdtempSync(path.join(ROOT, "test-results", "installed-"));
+    // The program's own manifest: without it, Node resolves "pulumi-grafana-dynamic" to the repository itself
+    // (a package may require itself by name through its "exports").
+    fs.writeFileSync(path.join(prog, "package.json"), JSON.stringify({ name: "installed-test-program", private: true }));
     const pkg = path.join(prog, "node_modules", "pulumi-grafana-dynamic");
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(pkg, "dist")], { cwd: ROOT });
     fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "pulumi-grafana-dynamic", main: "dist/index.js" }));

@@ -90,6 +90,8 @@ function parseStartOutput(stdout: string): StartOutput {
 export interface StartOptions {
     /** Serve HTTPS ([server] protocol = https) with this certificate and key (file paths). */
     https?: { certFile: string; keyFile: string };
+    /** Start from a copy of this database (a grafana.db, or .gz) instead of an empty one; its admin password. */
+    from?: { db: string; adminPassword: string };
 }
 
 /** Starts a fresh Grafana of the given flavor; the caller must `await server.stop()`. */
@@ -97,14 +99,15 @@ export async function startGrafana(flavor: string, opts: StartOptions = {}): Pro
     if (!installedGrafanaFlavors().includes(flavor)) {
         throw new Error(`Grafana flavor '${flavor}' is not built; run scripts/lib/build-grafana.sh ${flavor}`);
     }
-    const adminPassword = randomBytes(18).toString("base64url");
+    const adminPassword = opts.from?.adminPassword ?? randomBytes(18).toString("base64url");
     const env: NodeJS.ProcessEnv = { ...process.env, GRAFANA_ADMIN_PASSWORD: adminPassword };
     // The free port is picked before Grafana binds it; on the rare lost race, try again.
     let stdout = "";
     for (let attempt = 1; ; attempt++) {
         try {
             const https = opts.https ? ["--https", opts.https.certFile, opts.https.keyFile] : [];
-            stdout = await run(["start", flavor, ...https], env, 240_000);
+            const db = opts.from ? ["--db", opts.from.db] : [];
+            stdout = await run(["start", flavor, ...https, ...db], env, 240_000);
             break;
         } catch (err) {
             const message = err instanceof Error ? err.message : String(err);

@@ -22,10 +22,26 @@ export function missingPulumiBinaries(): string[] {
     });
 }
 
-/** Environment for the real CLI: local file backend, no update checks, no plugin downloads. */
-export function pulumiEnv(stateDir: string): Record<string, string> {
+/** Node.js majors the e2e programs run on: those scripts/setup installed (PGD_E2E_NODE="24" picks some). */
+export const NODE_MAJORS = ["24", "22"];
+
+export function nodeBinDir(major: string): string {
+    return path.join(pgdHome(), "node", major, "bin");
+}
+
+export function e2eNodeMajors(): string[] {
+    const wanted = process.env.PGD_E2E_NODE ? process.env.PGD_E2E_NODE.split(/[ ,]+/) : NODE_MAJORS;
+    return wanted.filter((m) => fs.existsSync(path.join(nodeBinDir(m), "node")));
+}
+
+/**
+ * Environment for the real CLI: local file backend, no update checks, no plugin downloads. The language host and
+ * the provider host run `node` from PATH: `node` picks which (default: Node 24 when setup installed it).
+ */
+export function pulumiEnv(stateDir: string, node: string = "24"): Record<string, string> {
+    const nodeBin = nodeBinDir(node);
     return {
-        PATH: `${pulumiBinDir()}:${process.env.PATH}`,
+        PATH: `${pulumiBinDir()}:${fs.existsSync(nodeBin) ? `${nodeBin}:` : ""}${process.env.PATH}`,
         PULUMI_BACKEND_URL: `file://${stateDir}`,
         PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
         PULUMI_SKIP_UPDATE_CHECK: "true",

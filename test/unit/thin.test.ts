@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { implRef, thinProvider } from "../../provider/thin";
+import { implRef, packageProvider, packageSpecifier, thinProvider } from "../../provider/thin";
 
 describe("thin provider stub", () => {
     it("names the package when the library is installed under node_modules", () => {
@@ -44,6 +44,30 @@ describe("thin provider stub", () => {
         } finally {
             process.chdir(cwd);
             fs.rmSync(prog, { recursive: true });
+        }
+    });
+
+    it("through a symlink (npm install <dir>, workspaces), names the package the program reaches, never the real path", async () => {
+        const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "thin-link-")));
+        const lib = path.join(root, "checkout");
+        fs.mkdirSync(path.join(lib, "dist", "host"), { recursive: true });
+        fs.writeFileSync(path.join(lib, "package.json"), JSON.stringify({ name: "pulumi-grafana-dynamic" }));
+        fs.writeFileSync(path.join(lib, "dist", "host", "x.js"), "module.exports = { async check(o, n) { return { inputs: { ...n, via: 'link' } }; } };");
+        const prog = path.join(root, "prog");
+        fs.mkdirSync(path.join(prog, "node_modules"), { recursive: true });
+        fs.symlinkSync(lib, path.join(prog, "node_modules", "pulumi-grafana-dynamic"));
+        const cwd = process.cwd();
+        try {
+            const file = path.join(lib, "dist", "host", "x.js");
+            expect(packageSpecifier(file, prog)).toBe("pulumi-grafana-dynamic/dist/host/x.js");
+            expect(packageSpecifier(file, root)).toBeUndefined(); // not reachable by name from there
+            process.chdir(prog);
+            const stub = packageProvider<Record<string, string>, unknown>("pulumi-grafana-dynamic/dist/host/x.js", ["check"]);
+            expect(Object.keys(stub)).toEqual(["check"]);
+            expect((await stub.check!({}, { a: "1" })).inputs).toEqual({ a: "1", via: "link" });
+        } finally {
+            process.chdir(cwd);
+            fs.rmSync(root, { recursive: true });
         }
     });
 });

@@ -1,6 +1,6 @@
 // A team's dashboard of 20 panels: what a pull request typically changes is one panel.
 import * as pulumi from "@pulumi/pulumi";
-import { Dashboard } from "../../../provider";
+import { Dashboard } from "pulumi-grafana-dynamic";
 
 const config = new pulumi.Config();
 const editedPanel = config.getNumber("editedPanel");

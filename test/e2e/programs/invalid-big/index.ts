@@ -1,6 +1,6 @@
 // A grafana.com-sized dashboard (~470 KB) from "Export for sharing externally", declared without `inputs`:
 // check must refuse it in a few lines, never by printing the model.
-import { Dashboard } from "../../../../provider";
+import { Dashboard } from "pulumi-grafana-dynamic";
 
 const panels = Array.from({ length: 640 }, (_, i) => ({
     id: i + 1,
