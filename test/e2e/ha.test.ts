@@ -88,6 +88,10 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
     }
 
     beforeAll(async () => {
+        // Config files of an interrupted run would carry old settings (e.g. titleSuffix) into this one.
+        for (const dir of [SEED_DIR, DASHBOARDS_DIR]) {
+            for (const f of fs.readdirSync(dir).filter((f) => /^Pulumi\.ha-.*\.yaml$/.test(f))) fs.rmSync(path.join(dir, f));
+        }
         home = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-e2e-ha-"));
         ha = await startHa("legacy");
         // For the report: how long the topology took to come up.
@@ -99,6 +103,17 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
     });
 
     afterAll(async () => {
+        // For the report: what nginx saw (statuses; requests it passed on to the other server after a failed try).
+        if (ha) {
+            const lines = fs.readFileSync(path.join(ha.nginx.dir, "logs", "access.log"), "utf8").split("\n").filter(Boolean);
+            const byStatus: Record<string, number> = {};
+            for (const l of lines) {
+                const st = /" (\d{3}) /.exec(l)?.[1] ?? "?";
+                byStatus[st] = (byStatus[st] ?? 0) + 1;
+            }
+            const summary = { requests: lines.length, byStatus, passedToNextServer: lines.filter((l) => /upstream=\S+, /.test(l)), non2xx: lines.filter((l) => !/" 2\d\d /.test(l)).slice(0, 50) };
+            fs.writeFileSync(path.resolve(__dirname, "../../test-results/ha-nginx.json"), JSON.stringify(summary, null, 1) + "\n");
+        }
         for (const s of stacks) await s.workspace.removeStack(s.name, { force: true }).catch(() => undefined);
         await ha?.stop();
         if (home) fs.rmSync(home, { recursive: true, force: true });
