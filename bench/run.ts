@@ -199,7 +199,20 @@ async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Prom
     const phases: Runs = {};
     const timed = async (phase: Phase, args: string[], expect?: string) => {
         target.proxy.reset();
-        const r = await pulumi(dir, [...args, ...common], { env });
+        let r: CmdResult;
+        try {
+            r = await pulumi(dir, [...args, ...common], { env });
+        } catch (e) {
+            // A failed phase is a result too: keep what Grafana saw, and go on with the next stack.
+            const c = target.proxy.reset();
+            const errors = String(e).split("\n").filter((l) => /error: /.test(l)).slice(0, 3).map((l) => l.trim());
+            warnings.push(
+                `${plan.label} N=${n} ${kind} ${phase} FAILED; Grafana saw ${c.total} requests (status ${JSON.stringify(c.byStatus)}, routes ${JSON.stringify(c.byRoute)}); ` +
+                    `errors: ${[...new Set(errors)].join(" | ")}`,
+            );
+            log(`${plan.label} N=${n} ${kind} ${phase} FAILED`);
+            throw e;
+        }
         const run: PhaseRun = { ms: r.ms, requests: target.proxy.reset(), rss: r.rss, summary: resourcesSummary(r.out) };
         phases[phase] = run;
         if (expect && !run.summary.includes(expect)) warnings.push(`${plan.label} N=${n} ${kind} ${phase}: expected "${expect}", got "${run.summary}"`);
@@ -218,10 +231,12 @@ async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Prom
         if (plan.phases.includes("refresh")) await timed("refresh", ["refresh", "--yes", "--skip-preview"]);
         if (plan.phases.includes("destroy")) await timed("destroy", ["destroy", "--yes", "--skip-preview"], `${n + 1} deleted`);
         else await pulumi(dir, ["destroy", "--yes", "--skip-preview", ...common], { env });
-    } catch (e) {
-        // Leave Grafana empty for the next stack; the temp dir (state) goes anyway.
+    } catch {
+        // Leave Grafana empty for the next stack (the failure is in the warnings; its phase has no time).
         await pulumi(dir, ["destroy", "--yes", "--skip-preview", ...common], { env }).catch(() => undefined);
-        throw e;
+        await pulumi(dir, ["destroy", "--yes", "--skip-preview", "--refresh", ...common], { env }).catch(() => undefined);
+        await pulumi(dir, ["stack", "rm", stack, "--yes", "--force", "--preserve-config", "--non-interactive"], { env }).catch(() => undefined);
+        return { phases, state };
     }
     await pulumi(dir, ["stack", "rm", stack, "--yes", "--force", "--preserve-config", "--non-interactive"], { env });
     return { phases, state };
@@ -258,7 +273,8 @@ const count = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? String(xs
 const verdict = (ok: boolean) => (ok ? "ok" : "**MISS**");
 const kb = (b: number) => `${b} B (${(b / 1024).toFixed(1)} KB)`;
 const ms = (runs: PhaseRun[]) => runs.map((r) => r.ms);
-const ratio = (a: PhaseRun[], b: PhaseRun[]) => median(ms(a)) / median(ms(b));
+const ratio = (a: PhaseRun[], b: PhaseRun[]) => (a.length && b.length ? median(ms(a)) / median(ms(b)) : NaN);
+const x = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : "–");
 const maxRss = (runs: PhaseRun[], f: (r: PeakRss) => number) => (runs.length ? Math.max(...runs.map((r) => f(r.rss))).toFixed(0) : "–");
 const retriable = (runs: PhaseRun[]) => runs.reduce((s, r) => s + r.requests.retriable, 0);
 const reqs = (runs: PhaseRun[]) =>
@@ -307,11 +323,14 @@ function compareTable(title: string, n: number, reps: CompareRep[], phases: read
         const o = pick(reps.map((r) => r.ours), phase);
         const l = pick(reps.map((r) => r.lean), phase);
         const f = pick(reps.map((r) => r.floor), phase);
-        if (!o.length) continue;
+        if (!o.length) {
+            lines.push(`| ${phase} | failed or not run (see Warnings) | ${secs(ms(l))} | ${secs(ms(f))} | | | **FAILED** | | | | | |`);
+            continue;
+        }
         const t = requestTarget(phase, n);
         const rl = ratio(o, l);
         lines.push(
-            `| ${phase} | ${secs(ms(o))} | ${secs(ms(l))} | ${secs(ms(f))} | ${rl.toFixed(2)}x | ${ratio(o, f).toFixed(2)}x | ${phase === "preview (no change)" || phase === "refresh" ? "" : verdict(rl <= 1.2)} | ` +
+            `| ${phase} | ${secs(ms(o))} | ${secs(ms(l))} | ${secs(ms(f))} | ${x(rl)} | ${x(ratio(o, f))} | ${phase === "preview (no change)" || phase === "refresh" ? "" : Number.isFinite(rl) ? verdict(rl <= 1.2) : "**FAILED**"} | ` +
                 `${reqs(o)} | ${t.text}: ${verdict(o.every((r) => t.ok(r.requests)))} | ${retriable(o)} | ` +
                 `${maxRss(o, (r) => r.providerHostMb)} / ${maxRss(l, (r) => r.providerHostMb)} / ${maxRss(f, (r) => r.providerHostMb)} | ` +
                 `${maxRss(o, (r) => r.languageHostPlusProgramMb)} / ${maxRss(l, (r) => r.languageHostPlusProgramMb)} / ${maxRss(f, (r) => r.languageHostPlusProgramMb)} |`,
@@ -477,7 +496,7 @@ async function main(): Promise<void> {
             const z = at(0, phase);
             const d = at(LATENCY_MS, phase);
             const r = ratio(d, z);
-            md.push(`| ${phase} | ${secs(ms(z))} | ${secs(ms(d))} | ${r.toFixed(2)}x | ${verdict(r <= 1.2)} | ${reqs(d)} | ${retriable([...z, ...d])} |`);
+            md.push(`| ${phase} | ${secs(ms(z))} | ${secs(ms(d))} | ${x(r)} | ${Number.isFinite(r) ? verdict(r <= 1.2) : "**FAILED**"} | ${d.length ? reqs(d) : "–"} | ${retriable([...z, ...d])} |`);
         }
         md.push("");
         json.latency = latency;
@@ -511,7 +530,10 @@ async function main(): Promise<void> {
             for (const phase of PHASES) {
                 const f = file.phases[phase];
                 const p = pg.phases[phase];
-                if (!f || !p) continue;
+                if (!f || !p) {
+                    md.push(`| ${phase} | ${secs(ms(pick(sqlite, phase)))} | ${f ? secs([f.ms]) : "failed"} | ${p ? secs([p.ms]) : "failed"} | ${f ? reqs([f]) : "–"} | |`);
+                    continue;
+                }
                 md.push(
                     `| ${phase} | ${secs(ms(pick(sqlite, phase)))} | ${secs([f.ms])} | ${secs([p.ms])} | ${reqs([f])} | ${retriable([f, p])} |`,
                 );
