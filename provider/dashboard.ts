@@ -1,17 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomBytes } from "crypto";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientFor, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import {
     applyInputs,
-    canonicalJson,
     checkNoPlaceholders,
     dashboardHash,
     diffPaths,
     isJsonObject,
     JsonObject,
+    modelText,
     parseDashboard,
+    parseModelText,
     Rewrite,
     storedModel,
     undoRewrites,
@@ -25,35 +26,39 @@ export interface DashboardArgs {
     /**
      * The dashboard model: an object (e.g. from `@grafana/grafana-foundation-sdk`'s `DashboardBuilder.build()`), or
      * JSON text (`fs.readFileSync("dash.json", "utf8")`). Without a `uid`, one is derived from the project, stack and
-     * resource name. `id` and `version` are ignored (Grafana assigns them).
+     * resource name. `id` and `version` are ignored (Grafana assigns them). A typed model from the foundation SDK is an
+     * interface without an index signature, hence `object`.
      */
-    dashboard: pulumi.Input<JsonObject | string>;
+    dashboard: pulumi.Input<JsonObject | object | string>;
     /**
      * Values for the `__inputs` of a dashboard exported with "Export for sharing externally", by input name, e.g.
      * `{ DS_PROMETHEUS: dataSource.uid }`: every `${DS_PROMETHEUS}` placeholder is replaced, as Grafana's import does.
      * Constant inputs fall back to their exported value.
      */
     inputs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** uid of the folder to save in; absent means the General (root) folder. Changing it moves the dashboard. */
+    /** uid of the folder to save in (e.g. `folder.uid` of a Folder); absent means the General (root) folder. Changing it moves the dashboard. */
     folderUid?: pulumi.Input<string>;
     /** Version-history message recorded with each save. */
     message?: pulumi.Input<string>;
     /** Save over changes made in Grafana since the last `up` (and take over an existing uid) instead of failing with 412. */
     overwrite?: pulumi.Input<boolean>;
-    /** Org to save in when the connection is a user (basic auth); an org API key or token already names its org. */
+    /**
+     * Org to save in when the connection is a user (basic auth); an org API key or token already names its org.
+     * Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID), else the user's current org.
+     */
     orgId?: pulumi.Input<number>;
     /** Per-resource Grafana URL and credential (e.g. `{ auth: apiKey.key }`); stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
 export interface DashboardInputs extends CommonInputs {
-    /** Canonical JSON of the model, inputs applied, without id/version: the only copy of it in the state. */
+    /** The model, inputs applied, without id/version, as modelText writes it: the only copy of it in the state. */
     dashboard: string;
     inputs?: Record<string, string>;
     /** The uid declared in the model, if any (set by check). */
     uid?: string;
     /** The uid used when the model declares none (derived in the program; see derivedUid). */
-    autoUid?: string;
+    __autoUid?: string;
     folderUid?: string;
     message?: string;
     overwrite?: boolean;
@@ -103,11 +108,14 @@ type SavedFields = Pick<DashboardOutputs, "uid" | "url" | "path" | "version" | "
 
 const label = labeller("Dashboard");
 
+/** Tries of one save whose 412 turned out to be SQLite's lock rather than a conflict. */
+const MAX_SAVE_ATTEMPTS = 5;
+
 /** At most this many rewrites are kept; beyond that, refresh falls back to comparing hashes. */
 const MAX_REWRITES = 50;
 
 function model(inputs: Pick<DashboardInputs, "dashboard">): JsonObject {
-    return JSON.parse(inputs.dashboard) as JsonObject;
+    return parseModelText(inputs.dashboard);
 }
 
 async function fetchDashboard(client: GrafanaClient, uid: string, orgId: number | undefined): Promise<GetResult> {
@@ -158,21 +166,31 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
             },
             { orgId: inputs.orgId },
         );
-    let saved: SaveResult;
-    try {
-        saved = (await post(opts.version, opts.overwrite)).data;
-    } catch (e) {
-        if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
-        const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
-        if (existing && holds(existing, desired, inputs.folderUid, opts.rewrites)) {
-            saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
-        } else if (existing && opts.ours) {
-            // Our own earlier attempt, made from an older model: save over it.
-            saved = (await post(existing.meta.version, false)).data;
-        } else if (!existing && /same name/i.test(e.grafanaMessage)) {
-            throw await titleTaken(client, inputs, desired, e);
-        } else {
-            throw e;
+    let saved: SaveResult | undefined;
+    let version = opts.version;
+    let ours = opts.ours;
+    for (let attempt = 1; !saved; attempt++) {
+        try {
+            saved = (await post(version, opts.overwrite)).data;
+        } catch (e) {
+            if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
+            const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
+            if (existing && holds(existing, desired, inputs.folderUid, opts.rewrites)) {
+                saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
+            } else if (existing && ours) {
+                // Our own earlier attempt, made from an older model: save over it.
+                version = existing.meta.version;
+                ours = false;
+            } else if (existing && version !== undefined && existing.meta.version === version && attempt < MAX_SAVE_ATTEMPTS) {
+                // Refused, not applied, and nobody else saved since: concurrent writes on SQLite answer 412 like this
+                // while the database is locked. The same save again goes through; fewer writes at a time help.
+                reportOverload(client.url);
+                await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+            } else if (!existing && /same name/i.test(e.grafanaMessage)) {
+                throw await titleTaken(client, inputs, desired, e);
+            } else {
+                throw e;
+            }
         }
     }
     const stored = await fetchDashboard(client, saved.uid, inputs.orgId);
@@ -245,8 +263,9 @@ function randomUid(): string {
 }
 
 export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as DashboardInputs;
         const raw = news as unknown as Record<string, unknown>;
         checkOptionalString(failures, "folderUid", raw.folderUid);
         if (typeof raw.folderUid === "string") checkUid(failures, "folderUid", raw.folderUid);
@@ -261,14 +280,14 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         const parsed = parseDashboard(raw.dashboard);
         failures.push(...parsed.failures);
         if (!parsed.dashboard || failures.length > 0) return { inputs: news, failures };
-        if (isUnknown(raw.inputs)) return { inputs: { ...news, dashboard: canonicalJson(storedModel(parsed.dashboard)) }, failures };
+        if (isUnknown(raw.inputs)) return { inputs: { ...news, dashboard: modelText(storedModel(parsed.dashboard)) }, failures };
         const mapping = isJsonObject(raw.inputs) ? raw.inputs : undefined;
         const applied = applyInputs(parsed.dashboard, mapping);
         failures.push(...applied.failures);
         const resolved = applied.dashboard ?? parsed.dashboard;
         if (failures.length === 0 && !containsUnknown(mapping)) failures.push(...checkNoPlaceholders(resolved));
         const uid = typeof resolved.uid === "string" ? resolved.uid : undefined;
-        return { inputs: { ...news, dashboard: canonicalJson(storedModel(resolved)), uid }, failures };
+        return { inputs: { ...news, dashboard: modelText(storedModel(resolved)), uid }, failures };
     },
 
     async diff(_id, olds, news) {
@@ -296,13 +315,13 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             async () => {
                 const conn = resolveConnection(inputs.connection);
                 const client = clientFor(conn);
-                const uid = inputs.uid ?? inputs.autoUid ?? randomUid();
+                const uid = inputs.uid ?? inputs.__autoUid ?? randomUid();
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 orgHint.orgId = orgId;
                 const saved = await save(
                     client,
                     inputs,
-                    { uid, version: undefined, overwrite: inputs.overwrite ?? false, ours: !inputs.uid && !!inputs.autoUid },
+                    { uid, version: undefined, overwrite: inputs.overwrite ?? false, ours: !inputs.uid && !!inputs.__autoUid },
                     conn.url,
                 );
                 const outs: DashboardOutputs = { ...withoutModel(inputs), ...saved, orgId, uidDeclared: !!inputs.uid, orgIdDeclared: inputs.orgId !== undefined };
@@ -336,7 +355,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             };
             if (!drifted) return { id, props: outs };
             // The live model becomes the old inputs, so `preview --diff` shows the changed fields, not a hash.
-            const inputs = { ...inputsOf(p), dashboard: canonicalJson({ ...asDeclared, uid: declaredUid(p) }), folderUid: outs.folderUid };
+            const inputs = { ...inputsOf(p), dashboard: modelText({ ...asDeclared, uid: declaredUid(p) }), folderUid: outs.folderUid };
             // ReadResult types `inputs` as the outputs type; the engine takes any input map.
             return { id, props: outs, inputs: inputs as unknown as DashboardOutputs };
         });
@@ -381,14 +400,14 @@ function withoutModel(inputs: DashboardInputs): Omit<DashboardInputs, "dashboard
 
 /** The uid the program declared: states written by 0.1.0 (no flags) declared one only when there was no autoUid. */
 function declaredUid(p: DashboardOutputs): string | undefined {
-    return (p.uidDeclared ?? !p.autoUid) ? p.uid : undefined;
+    return (p.uidDeclared ?? !p.__autoUid) ? p.uid : undefined;
 }
 
 /** The input fields of a stored resource (its outputs minus what Grafana assigned), for ReadResult.inputs. */
 function inputsOf(p: DashboardOutputs): Omit<DashboardInputs, "dashboard"> {
-    const { resourceName, inputs, autoUid, folderUid, message, overwrite, connection } = p;
+    const { __resourceName, resourceName, inputs, __autoUid, folderUid, message, overwrite, connection } = p;
     const orgId = p.orgIdDeclared === false ? undefined : p.orgId;
-    return { resourceName, inputs, autoUid, folderUid, message, overwrite, connection, orgId, uid: declaredUid(p) };
+    return { __resourceName, resourceName, inputs, __autoUid, folderUid, message, overwrite, connection, orgId, uid: declaredUid(p) };
 }
 
 /** What the SDK serializes into the state (see providerForState). */
@@ -440,7 +459,7 @@ export class Dashboard extends dynamic.Resource {
                 name,
                 args,
                 ["uid", "url", "path", "version", "dashboardId", "title", "dashboardHash", "serverHash", "serverRewrites"],
-                { orgId: args.orgId, autoUid: derivedUid("Dashboard", name) },
+                { orgId: args.orgId, __autoUid: derivedUid("Dashboard", name) },
             ),
             opts,
             "grafana",

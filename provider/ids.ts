@@ -31,3 +31,21 @@ export function membershipId(org: number, userId: number): string {
 export function apiKeyId(org: number, kind: "apikey" | "serviceaccount", id: number): string {
     return orgScopedId(org, kind, id);
 }
+
+/** Folders and data sources: "<orgId>:<uid>". */
+export function folderId(org: number, uid: string): string {
+    return orgScopedId(org, uid);
+}
+
+export function dataSourceId(org: number, uid: string): string {
+    return orgScopedId(org, uid);
+}
+
+export function serviceAccountId(org: number, id: number): string {
+    return orgScopedId(org, id);
+}
+
+/** "<orgId>:<serviceAccountId>:<tokenId>" */
+export function serviceAccountTokenId(org: number, serviceAccountId: number, tokenId: number): string {
+    return orgScopedId(org, serviceAccountId, tokenId);
+}

@@ -1,17 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
+import { checkConnection, checkName, checkOrgId, checkRole, containsUnknown, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface OrgMembershipArgs {
-    orgId: pulumi.Input<number>;
+    /**
+     * The org to add the user to. Changing it replaces the membership. Absent: the connection's default org
+     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only).
+     */
+    orgId?: pulumi.Input<number>;
+    /** Login or email of an existing Grafana user. Changing it replaces the membership. */
     loginOrEmail: pulumi.Input<string>;
+    /** The user's role in the org: `Admin`, `Editor` or `Viewer`. Changed in place. */
     role: pulumi.Input<OrgRole>;
+    /** Per-resource connection settings (url, auth, TLS, headers, ...), each overriding stack config `grafana:<name>`; stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -23,6 +30,7 @@ export interface OrgMembershipInputs extends CommonInputs {
 }
 
 export interface OrgMembershipOutputs extends OrgMembershipInputs {
+    /** Grafana's numeric id of the user. */
     userId: number;
     /** The user was already a member when this resource was created: delete restores `previousRole` and leaves the membership. */
     adopted: boolean;
@@ -54,9 +62,10 @@ function lastAdminHint(e: unknown): string | undefined {
 }
 
 export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "orgId", news.orgId, true);
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as OrgMembershipInputs;
+        if (!(news.orgId === undefined && containsUnknown(news.connection))) checkOrgId(failures, "orgId", news.orgId, true);
         checkName(failures, "loginOrEmail", news.loginOrEmail);
         checkRole(failures, "role", news.role, ORG_ROLES);
         checkConnection(failures, news.connection);
@@ -161,12 +170,28 @@ async function findMember(client: GrafanaClient, inputs: OrgMembershipInputs): P
 /** What the SDK serializes into the state (see providerForState). */
 const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(__filename, "orgMembershipProvider", () => require("./host/org-membership"));
 
-/** A user's membership and role in an org. Role change is an update; a different org or user replaces. */
+/**
+ * A user's membership and role in an org. A role change is an update; another org or user replaces it. A user who is
+ * already a member (an org's creator always is) is adopted: destroy then restores the previous role and leaves the
+ * membership. Removal uses `DELETE /api/orgs/:orgId/users/:userId`, which never deletes the user.
+ *
+ * @example
+ * ```ts
+ * import { OrgMembership } from "pulumi-grafana-dynamic";
+ *
+ * new OrgMembership("bob", { orgId: org.orgId, loginOrEmail: "bob@example.com", role: "Editor" });
+ * ```
+ */
 export class OrgMembership extends dynamic.Resource {
+    /** The org. */
     declare public readonly orgId: pulumi.Output<number>;
+    /** Login or email of the user. */
     declare public readonly loginOrEmail: pulumi.Output<string>;
+    /** The user's role in the org. */
     declare public readonly role: pulumi.Output<OrgRole>;
+    /** Grafana's numeric id of the user. */
     declare public readonly userId: pulumi.Output<number>;
+    /** True when the user was already a member: destroy leaves the membership and restores the previous role. */
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: OrgMembershipArgs, opts?: pulumi.CustomResourceOptions) {

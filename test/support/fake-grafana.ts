@@ -11,6 +11,7 @@
  * Node `http` only; no dependencies.
  */
 import * as http from 'http';
+import * as https from 'https';
 import { AddressInfo } from 'net';
 import { randomBytes } from 'crypto';
 
@@ -23,10 +24,16 @@ export interface FakeGrafanaOptions {
   version?: string;
   /** Rewrite schemaVersion on every save, as Grafana 12 does (grafana/grafana#104213). */
   rewriteSchemaVersion?: number;
+  /** Serve HTTPS with this certificate (PEM); with `clientCa`, require a client certificate signed by it (TLS handshake fails without). */
+  https?: { cert: string; key: string; clientCa?: string };
+  /** Like a proxy in front: requests without these exact headers get 403 before reaching the API. */
+  requireHeaders?: Record<string, string>;
   /** Refuse a second dashboard with the same title in a folder (412 name-exists), as Grafana before 11.3 does. */
   uniqueDashboardTitles?: boolean;
   /** Hold every request this long before answering (a remote or slow Grafana). */
   latencyMs?: number;
+  /** Nested folders (default: on from 11.0; 10.x only with the nestedFolders toggle, and then off here). */
+  nestedFolders?: boolean;
 }
 export interface Fault {
   status?: number;
@@ -118,9 +125,26 @@ interface Folder {
   uid: string;
   orgId: number;
   title: string;
+  parentUid: string;
   version: number;
   created: string;
   updated: string;
+}
+
+interface DataSource {
+  id: number;
+  uid: string;
+  orgId: number;
+  name: string;
+  type: string;
+  access: string;
+  url: string;
+  isDefault: boolean;
+  basicAuth: boolean;
+  basicAuthUser: string;
+  jsonData: Record<string, unknown>;
+  secure: Record<string, string>;
+  version: number;
 }
 
 interface Identity {
@@ -246,6 +270,7 @@ export class FakeGrafana {
   readonly requests: RecordedRequest[] = [];
 
   private readonly server: http.Server;
+  private readonly requireHeaders: Record<string, string>;
   private readonly version: string;
   private readonly apiKeyMode: ApiKeyMode;
   private readonly rewriteSchemaVersion?: number;
@@ -263,6 +288,9 @@ export class FakeGrafana {
   private sas: ServiceAccount[] = [];
   private dashes: Dashboard[] = [];
   private folders: Folder[] = [];
+  private dataSources: DataSource[] = [];
+  private nextDsId = 1;
+  private readonly nestedFolders: boolean;
 
   private nextUserId = 1; // users and service accounts share the user table
   private nextOrgId = 1;
@@ -273,10 +301,12 @@ export class FakeGrafana {
 
   private constructor(server: http.Server, opts: FakeGrafanaOptions) {
     this.server = server;
+    this.requireHeaders = opts.requireHeaders ?? {};
     this.version = opts.version ?? '12.1.0';
     this.rewriteSchemaVersion = opts.rewriteSchemaVersion;
     this.uniqueDashboardTitles = opts.uniqueDashboardTitles ?? false;
     this.latencyMs = opts.latencyMs ?? 0;
+    this.nestedFolders = opts.nestedFolders ?? compareVersion(this.version, '11.0.0') >= 0;
     this.apiKeyMode =
       opts.apiKeys ??
       (compareVersion(this.version, '11.3.0') < 0
@@ -285,7 +315,7 @@ export class FakeGrafana {
           ? 'gone410'
           : 'removed404');
     const addr = server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${addr.port}`;
+    this.url = `${opts.https ? 'https' : 'http'}://127.0.0.1:${addr.port}`;
 
     const admin: User = {
       id: this.nextUserId++,
@@ -304,7 +334,10 @@ export class FakeGrafana {
   }
 
   static async start(opts: FakeGrafanaOptions = {}): Promise<FakeGrafana> {
-    const server = http.createServer();
+    const t = opts.https;
+    const server: http.Server = t
+      ? https.createServer({ cert: t.cert, key: t.key, ca: t.clientCa, requestCert: !!t.clientCa, rejectUnauthorized: !!t.clientCa })
+      : http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -384,6 +417,23 @@ export class FakeGrafana {
       .map((d) => ({ uid: d.uid, id: d.id, version: d.version, folderUid: d.folderUid, json: structuredClone(d.json) }));
   }
 
+  folderList(orgId: number): { uid: string; title: string; parentUid: string; version: number }[] {
+    return this.folders.filter((f) => f.orgId === orgId).map((f) => ({ uid: f.uid, title: f.title, parentUid: f.parentUid, version: f.version }));
+  }
+
+  /** Data sources of an org; secure values are given back only for tests that check what was written. */
+  dataSourceList(orgId: number): { uid: string; name: string; type: string; url: string; jsonData: Record<string, unknown>; secure: Record<string, string> }[] {
+    return this.dataSources
+      .filter((d) => d.orgId === orgId)
+      .map((d) => ({ uid: d.uid, name: d.name, type: d.type, url: d.url, jsonData: structuredClone(d.jsonData), secure: { ...d.secure } }));
+  }
+
+  /** Test hook: a secure field removed by someone in Grafana's UI. */
+  dropSecureField(orgId: number, uid: string, key: string): void {
+    const d = this.dataSources.find((x) => x.orgId === orgId && x.uid === uid);
+    if (d) delete d.secure[key];
+  }
+
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -420,6 +470,15 @@ export class FakeGrafana {
     if (orgHeader !== undefined) rec.orgHeader = orgHeader;
     if (parsed !== undefined) rec.body = parsed;
     this.requests.push(rec);
+
+    for (const [name, value] of Object.entries(this.requireHeaders)) {
+      if (headerValue(req.headers[name.toLowerCase()]) !== value) {
+        // what our test nginx answers (test/e2e/tls.test.ts): plain text, not Grafana's JSON
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end(`missing or wrong ${name} header\n`);
+        return;
+      }
+    }
 
     const flightKey = `${method} ${path}`;
     const now = (this.inFlight.get(flightKey) ?? 0) + 1;
@@ -663,6 +722,11 @@ export class FakeGrafana {
     };
   }
 
+  /** Grafana 10.0 has no basic role None for service accounts (observed: 400 "Bad request data"); assumed from 10.1. */
+  private saRoleOk(r: unknown): boolean {
+    return r !== 'None' || compareVersion(this.version, '10.1.0') >= 0;
+  }
+
   private findSa(orgId: number, idStr: string): ServiceAccount | undefined {
     const id = Number(idStr);
     return this.sas.find((s) => s.orgId === orgId && s.id === id);
@@ -675,6 +739,7 @@ export class FakeGrafana {
     this.sas = this.sas.filter((s) => s.orgId !== orgId);
     this.dashes = this.dashes.filter((d) => d.orgId !== orgId);
     this.folders = this.folders.filter((f) => f.orgId !== orgId);
+    this.dataSources = this.dataSources.filter((d) => d.orgId !== orgId);
     for (const u of this.users.values()) {
       if (u.currentOrgId === orgId) {
         const other = [...this.members.entries()].find(([, m]) => m.has(u.id));
@@ -977,6 +1042,8 @@ export class FakeGrafana {
         const name = str(c.body.name);
         if (!name) return BAD_REQUEST; // CreateServiceAccountForm Name binding:"Required"
         const r = c.body.role === undefined ? 'Viewer' : c.body.role;
+        // 10.0 binds role to Admin|Editor|Viewer: anything else (None included) is 400 "Bad request data" (observed)
+        if (!this.saRoleOk(r)) return msgTrace(400, 'Bad request data');
         if (!isRole(r)) return errutil(400, 'serviceaccounts.ErrInvalidRoleSpecified', 'invalid role specified');
         if (ROLE_RANK[r] > ROLE_RANK[c.id.role] && !c.id.isServerAdmin) {
           return errutil(403, 'serviceaccounts.ErrRoleForbidden', "can not assign a role higher than user's role");
@@ -1015,6 +1082,7 @@ export class FakeGrafana {
         const s = this.findSa(c.id.orgId, c.params.id);
         if (!s) return saNotFound();
         const name = str(c.body.name);
+        if (c.body.role !== undefined && !this.saRoleOk(c.body.role)) return msgTrace(400, 'Bad request data'); // observed on 10.0
         if (c.body.role !== undefined && !isRole(c.body.role)) {
           return errutil(400, 'serviceaccounts.ErrInvalidRoleSpecified', 'invalid role specified');
         }
@@ -1102,28 +1170,181 @@ export class FakeGrafana {
       return { status: 200, body: { message: 'Service account token deleted' } };
     });
 
-    // --- folders (docs http_api/folder.md) ---
+    // --- folders (pkg/api/folder.go; docs http_api/folder.md). 10.x answers as observed on 10.0.0-preview
+    // (test/support/grafana-observed.md); 11+/12.x from the docs and source, marked where unverified. ---
+    const v10 = compareVersion(this.version, '11.0.0') < 0;
+    // observed on 10.0; the same in newer pkg/api folder error mapping (response.JSON(404, {status: not-found, message}))
+    const folderNotFound = (): Reply => ({ status: 404, body: { message: 'folder not found', status: 'not-found' } });
+    const findFolder = (orgId: number, uid: string) => this.folders.find((x) => x.orgId === orgId && x.uid === uid);
     add(
       'POST',
       '/api/folders',
       role('Editor', 'folders:create'),
       (c) => {
         const title = (str(c.body.title) ?? '').trim();
-        if (!title) return msg(400, 'folder title cannot be empty'); // dashboards.ErrFolderTitleEmpty [unverified for 12.x]
+        if (!title) return msg(400, 'folder title cannot be empty'); // dashboards.ErrFolderTitleEmpty (observed on 10.0)
         const uid = str(c.body.uid) || randomAlnum(9);
-        if (this.folders.some((f) => f.orgId === c.id.orgId && f.uid === uid) || this.dashes.some((d) => d.orgId === c.id.orgId && d.uid === uid)) {
-          return msg(409, 'a folder with the same uid already exists'); // folder.md: 409 [message unverified]
+        if (!/^[a-zA-Z0-9\-_]*$/.test(uid)) return msgTrace(400, 'uid contains illegal characters'); // observed on 10.0
+        // Without nested folders, parentUid is ignored: the folder is made at the root (observed on 10.0).
+        const parentUid = this.nestedFolders ? (str(c.body.parentUid) ?? '') : '';
+        if (parentUid && !findFolder(c.id.orgId, parentUid)) return folderNotFound(); // [12.x status unverified]
+        if (findFolder(c.id.orgId, uid) || this.dashes.some((d) => d.orgId === c.id.orgId && d.uid === uid)) {
+          // 10.0: an existing uid is a version mismatch (observed); newer: ErrFolderWithSameUIDExists -> response.Error(409, err.Error())
+          // with "a folder with the same UID already exists" (pkg/api folder error tests)
+          return v10
+            ? { status: 412, body: { message: 'the folder has been changed by someone else', status: 'version-mismatch' } }
+            : msg(409, 'a folder with the same UID already exists');
         }
-        const f: Folder = { id: this.nextDashId++, uid, orgId: c.id.orgId, title, version: 1, created: nowIso(), updated: nowIso() };
+        if (v10 && (this.folders.some((f) => f.orgId === c.id.orgId && f.parentUid === parentUid && f.title.toLowerCase() === title.toLowerCase()) ||
+            (!parentUid && this.dashes.some((d) => d.orgId === c.id.orgId && d.folderUid === '' && d.title.toLowerCase() === title.toLowerCase())))) {
+          return msg(409, 'a folder or dashboard in the general folder with the same name already exists'); // observed on 10.0
+        }
+        const f: Folder = { id: this.nextDashId++, uid, orgId: c.id.orgId, title, parentUid, version: 1, created: nowIso(), updated: nowIso() };
         this.folders.push(f);
         return { status: 200, body: this.folderDto(f) };
       },
       true,
     );
     add('GET', '/api/folders/:uid', role('Viewer', 'folders:read'), (c) => {
-      const f = this.folders.find((x) => x.orgId === c.id.orgId && x.uid === c.params.uid);
-      if (!f) return errutil(404, 'folder.notFound', 'folder not found'); // folder.ErrFolderNotFound [public message unverified]
+      const f = findFolder(c.id.orgId, c.params.uid);
+      if (!f) return folderNotFound();
       return { status: 200, body: this.folderDto(f) };
+    });
+    add(
+      'PUT',
+      '/api/folders/:uid',
+      role('Editor', 'folders:write'),
+      (c) => {
+        const f = findFolder(c.id.orgId, c.params.uid);
+        if (!f) return folderNotFound(); // observed on 10.0
+        const title = (str(c.body.title) ?? '').trim();
+        if (!title) return msg(400, 'folder title cannot be empty');
+        if (c.body.overwrite !== true && num(c.body.version) !== f.version) {
+          return { status: 412, body: { message: 'the folder has been changed by someone else', status: 'version-mismatch' } }; // observed on 10.0
+        }
+        f.title = title;
+        f.version += 1;
+        f.updated = nowIso();
+        return { status: 200, body: this.folderDto(f) };
+      },
+      true,
+    );
+    add(
+      'POST',
+      '/api/folders/:uid/move',
+      role('Editor', 'folders:write'),
+      (c) => {
+        // observed on 10.0 without the toggle
+        if (!this.nestedFolders) return msg(404, 'To use this service, you need to activate nested folder feature.');
+        const f = findFolder(c.id.orgId, c.params.uid);
+        if (!f) return folderNotFound();
+        const parentUid = str(c.body.parentUid) ?? '';
+        if (parentUid && !findFolder(c.id.orgId, parentUid)) return folderNotFound(); // [unverified]
+        f.parentUid = parentUid;
+        f.version += 1;
+        return { status: 200, body: this.folderDto(f) };
+      },
+      true,
+    );
+    add('DELETE', '/api/folders/:uid', role('Editor', 'folders:delete'), (c) => {
+      const f = findFolder(c.id.orgId, c.params.uid);
+      if (!f) return folderNotFound(); // observed on 10.0
+      // Grafana deletes what the folder holds: subfolders and dashboards (observed on 10.0 for dashboards).
+      const gone = new Set<string>([f.uid]);
+      for (let grew = true; grew; ) {
+        grew = false;
+        for (const x of this.folders) if (x.orgId === f.orgId && gone.has(x.parentUid) && !gone.has(x.uid)) (gone.add(x.uid), (grew = true));
+      }
+      this.folders = this.folders.filter((x) => !(x.orgId === f.orgId && gone.has(x.uid)));
+      this.dashes = this.dashes.filter((d) => !(d.orgId === f.orgId && gone.has(d.folderUid)));
+      // 10.0 answers 200 with an empty body (observed); 12.x {"message":"Folder deleted"} [body unverified]
+      return v10 ? { status: 200 } : { status: 200, body: { message: 'Folder deleted', id: f.id, title: f.title } };
+    });
+
+    // --- data sources (pkg/api/datasources.go; observed on 10.0, see grafana-observed.md) ---
+    const dsNotFound = (): Reply => msg(404, 'Data source not found');
+    const findDs = (orgId: number, uid: string) => this.dataSources.find((d) => d.orgId === orgId && d.uid === uid);
+    const dsDto = (d: DataSource): JsonObject => ({
+      id: d.id, uid: d.uid, orgId: d.orgId, name: d.name, type: d.type, typeLogoUrl: '', access: d.access, url: d.url, user: '', database: '',
+      basicAuth: d.basicAuth, basicAuthUser: d.basicAuthUser, withCredentials: false, isDefault: d.isDefault, jsonData: structuredClone(d.jsonData),
+      secureJsonFields: Object.fromEntries(Object.keys(d.secure).map((k) => [k, true])), version: d.version, readOnly: false,
+    });
+    const applySecure = (d: DataSource, secure: unknown): void => {
+      if (!isObject(secure)) return;
+      // an empty value deletes the field (observed on 10.0)
+      for (const [k, v] of Object.entries(secure)) if (typeof v === 'string') { if (v === '') delete d.secure[k]; else d.secure[k] = v; }
+    };
+    const badUrl = (type: string, url: string, update: boolean): boolean =>
+      // 10.0: "Validation error, invalid URL" for a URL without scheme, and on update for an empty prometheus URL (observed)
+      (url !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) || (update && url === '' && type === 'prometheus');
+    add('GET', '/api/datasources/uid/:uid', role('Admin', 'datasources:read'), (c) => {
+      const d = findDs(c.id.orgId, c.params.uid);
+      return d ? { status: 200, body: dsDto(d) } : dsNotFound();
+    });
+    add('GET', '/api/datasources/name/:name', role('Admin', 'datasources:read'), (c) => {
+      const d = this.dataSources.find((x) => x.orgId === c.id.orgId && x.name === c.params.name);
+      return d ? { status: 200, body: dsDto(d) } : dsNotFound();
+    });
+    add(
+      'POST',
+      '/api/datasources',
+      role('Admin', 'datasources:create'),
+      (c) => {
+        const name = str(c.body.name);
+        const type = str(c.body.type);
+        // AddDataSourceCommand: name, type and (10.x) access binding:"Required" -> 400 "bad request data"
+        if (!name || !type || (v10 && !str(c.body.access))) return BAD_REQUEST;
+        const url = str(c.body.url) ?? '';
+        if (badUrl(type, url, false)) return msgTrace(400, 'Validation error, invalid URL');
+        const uid = str(c.body.uid) || `${randomAlnum(8)}-${randomAlnum(4)}`.toLowerCase();
+        if (this.dataSources.some((d) => d.orgId === c.id.orgId && d.name === name)) return msgTrace(409, 'data source with the same name already exists');
+        if (findDs(c.id.orgId, uid)) return msgTrace(409, 'data source with the same uid already exists');
+        const d: DataSource = {
+          id: this.nextDsId++, uid, orgId: c.id.orgId, name, type, access: str(c.body.access) ?? 'proxy', url,
+          isDefault: c.body.isDefault === true, basicAuth: c.body.basicAuth === true, basicAuthUser: str(c.body.basicAuthUser) ?? '',
+          jsonData: isObject(c.body.jsonData) ? structuredClone(c.body.jsonData) : {}, secure: {}, version: 1,
+        };
+        applySecure(d, c.body.secureJsonData);
+        if (d.isDefault) for (const x of this.dataSources) if (x.orgId === d.orgId) x.isDefault = false;
+        this.dataSources.push(d);
+        return { status: 200, body: { datasource: dsDto(d), id: d.id, message: 'Datasource added', name: d.name } };
+      },
+      true,
+    );
+    add(
+      'PUT',
+      '/api/datasources/uid/:uid',
+      role('Admin', 'datasources:write'),
+      (c) => {
+        const name = str(c.body.name);
+        const type = str(c.body.type);
+        if (!name || !type || (v10 && !str(c.body.access))) return BAD_REQUEST;
+        const url = str(c.body.url) ?? '';
+        if (badUrl(type, url, true)) return msgTrace(400, 'Validation error, invalid URL'); // checked before the lookup (observed)
+        const d = findDs(c.id.orgId, c.params.uid);
+        if (!d) return dsNotFound();
+        if (this.dataSources.some((x) => x !== d && x.orgId === d.orgId && x.name === name)) return msgTrace(409, 'data source with the same name already exists');
+        const v = num(c.body.version);
+        if (v !== undefined && v > 0 && v < d.version) {
+          return msgTrace(409, 'Datasource has already been updated by someone else. Please reload and try again'); // observed
+        }
+        Object.assign(d, {
+          name, type, url, access: str(c.body.access) ?? d.access, isDefault: c.body.isDefault === true, basicAuth: c.body.basicAuth === true,
+          basicAuthUser: str(c.body.basicAuthUser) ?? d.basicAuthUser, jsonData: isObject(c.body.jsonData) ? structuredClone(c.body.jsonData) : {},
+        });
+        if (str(c.body.uid)) d.uid = str(c.body.uid)!; // a uid in the body renames it (observed on 10.0)
+        applySecure(d, c.body.secureJsonData);
+        d.version = v !== undefined && v > 0 ? v + 1 : 1; // 10.0 sets version+1 of what was sent, 1 without (observed)
+        if (d.isDefault) for (const x of this.dataSources) if (x !== d && x.orgId === d.orgId) x.isDefault = false;
+        return { status: 200, body: { datasource: dsDto(d), id: d.id, message: 'Datasource updated', name: d.name } };
+      },
+      true,
+    );
+    add('DELETE', '/api/datasources/uid/:uid', role('Admin', 'datasources:delete'), (c) => {
+      const d = findDs(c.id.orgId, c.params.uid);
+      if (!d) return dsNotFound(); // observed on 10.0
+      this.dataSources = this.dataSources.filter((x) => x !== d);
+      return { status: 200, body: { id: d.id, message: 'Data source deleted' } };
     });
 
     // --- dashboards (pkg/api/dashboard.go; apierrors/dashboard.go; dashboards/errors.go) ---
@@ -1134,14 +1355,20 @@ export class FakeGrafana {
       (c) => this.saveDashboard(c),
       true,
     );
-    // search.go: dash-db hits of the caller's org, filtered by query (substring, case-insensitive) and folderUIDs
+    // search.go: hits of the caller's org (folders and dashboards), filtered by type, query (substring, case-insensitive)
+    // and folderUIDs. Grafana 10.0 ignores folderUIDs and answers every hit (observed).
     add('GET', '/api/search', role('Viewer', 'dashboards:read'), (c) => {
       const q = (c.query.get('query') ?? '').toLowerCase();
-      const folders = c.query.getAll('folderUIDs');
-      const hits = this.dashes
-        .filter((d) => d.orgId === c.id.orgId && d.title.toLowerCase().includes(q) && (folders.length === 0 || folders.includes(d.folderUid)))
+      const type = c.query.get('type');
+      const folders = v10 ? [] : c.query.getAll('folderUIDs');
+      const inFolder = (uid: string) => folders.length === 0 || folders.includes(uid);
+      const folderHits = type === 'dash-db' ? [] : this.folders
+        .filter((f) => f.orgId === c.id.orgId && f.title.toLowerCase().includes(q) && inFolder(f.parentUid))
+        .map((f) => ({ id: f.id, uid: f.uid, title: f.title, uri: `db/${slugify(f.title)}`, url: `/dashboards/f/${f.uid}/${slugify(f.title)}`, type: 'dash-folder', tags: [], isStarred: false, folderUid: f.parentUid || undefined }));
+      const dashHits = type === 'dash-folder' ? [] : this.dashes
+        .filter((d) => d.orgId === c.id.orgId && d.title.toLowerCase().includes(q) && inFolder(d.folderUid))
         .map((d) => ({ id: d.id, uid: d.uid, title: d.title, uri: `db/${slugify(d.title)}`, url: `/d/${d.uid}/${slugify(d.title)}`, type: 'dash-db', tags: [], isStarred: false, folderUid: d.folderUid || undefined }));
-      return { status: 200, body: hits };
+      return { status: 200, body: [...folderHits, ...dashHits] };
     });
     add('GET', '/api/dashboards/uid/:uid', role('Viewer', 'dashboards:read'), (c) => {
       const d = this.dashes.find((x) => x.orgId === c.id.orgId && x.uid === c.params.uid);
@@ -1211,6 +1438,8 @@ export class FakeGrafana {
       updatedBy: 'admin',
       updated: f.updated,
       version: f.version,
+      // nested folders only: dtos.Folder ParentUID omitempty [12.x shape unverified]
+      ...(this.nestedFolders && f.parentUid ? { parentUid: f.parentUid } : {}),
     };
   }
 
