@@ -50,3 +50,21 @@ export function appendHistory(dir: string, run: RunJson, commit: string): void {
     const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trimEnd().split("\n") : HEADER;
     fs.writeFileSync(file, [...existing, ...historyRows(run, commit)].join("\n") + "\n");
 }
+
+const RUNS_HEADER = [
+    "",
+    "## Sectioned runs (base, latency, HA, real-size)",
+    "",
+    "From the bench with sections on: the tables of the latest run are in latest.md / latest.json, earlier ones in git history.",
+    "",
+    "| run | committed in | node | sections | took | warnings |",
+    "| --- | --- | --- | --- | --- | --- |",
+];
+
+/** One line per run of the sectioned bench, under its own heading in HISTORY.md. */
+export function appendRunLine(dir: string, cells: string[]): void {
+    const file = path.join(dir, "HISTORY.md");
+    let lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").trimEnd().split("\n") : [...HEADER];
+    if (!lines.includes(RUNS_HEADER[1])) lines = [...lines, ...RUNS_HEADER];
+    fs.writeFileSync(file, [...lines, `| ${cells.map((c) => c.replace(/\|/g, "/")).join(" | ")} |`].join("\n") + "\n");
+}

@@ -1,4 +1,6 @@
-// A loopback HTTP proxy in front of Grafana that counts what Grafana receives, per phase.
+// A loopback HTTP proxy in front of Grafana that counts what Grafana receives, per phase. With `delayMs` > 0 it
+// imitates a remote Grafana: every request is held that long before it is forwarded (the response is not delayed),
+// so each round trip takes delayMs more, and concurrent requests are delayed side by side, not queued.
 import * as http from "http";
 import { AddressInfo } from "net";
 
@@ -28,6 +30,8 @@ export function routeOf(url: string): string {
 
 export class CountingProxy {
     private counts = emptyCounts();
+    /** Fixed delay added to every request before it is forwarded, ms. */
+    delayMs = 0;
     private server?: http.Server;
     // Keep-alive upstream, so the proxy adds no connection setup per request.
     private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -38,6 +42,10 @@ export class CountingProxy {
     async start(): Promise<string> {
         const target = new URL(this.target);
         this.server = http.createServer((req, res) => {
+            if (this.delayMs > 0) setTimeout(() => forward(req, res), this.delayMs);
+            else forward(req, res);
+        });
+        const forward = (req: http.IncomingMessage, res: http.ServerResponse) => {
             const upstream = http.request(
                 { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent: this.agent },
                 (up) => {
@@ -52,7 +60,7 @@ export class CountingProxy {
                 res.end(`bench proxy: ${e.message}`);
             });
             req.pipe(upstream);
-        });
+        };
         this.server.keepAliveTimeout = 30_000;
         await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
         return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;

@@ -4,22 +4,45 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pgdHome, RealGrafana, startGrafana } from "../test/support/grafana-server";
+import { HaTopology, missingHaPrerequisites, startHa } from "../test/support/ha-topology";
 import { pulumiBinDir, pulumiEnv } from "../test/support/pulumi-env";
-import { benchDashboard } from "./dashboard-model";
-import { appendHistory } from "./history";
+import { modelFor } from "./dashboard-model";
+import { appendRunLine } from "./history";
 import { PeakRss, RssMonitor } from "./peak-rss";
 import { CountingProxy, RequestCounts } from "./proxy";
 
-const SIZES = (process.env.BENCH_SIZES ?? "50,200").split(",").map(Number);
+const num = (name: string, dflt: number) => {
+    const v = Number(process.env[name] ?? dflt);
+    if (!(v >= 0)) throw new Error(`bad ${name}: ${process.env[name]}`);
+    return v;
+};
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "base,latency,ha,big").split(",").map((s) => s.trim()));
+const SIZES = (process.env.BENCH_SIZES ?? "200").split(",").map(Number);
 // "3" for every size, or one count per size ("3,2").
-const REPS_LIST = (process.env.BENCH_REPS ?? "3").split(",").map(Number);
+const REPS_LIST = (process.env.BENCH_REPS ?? "1").split(",").map(Number);
 const repsFor = (sizeIndex: number) => REPS_LIST[Math.min(sizeIndex, REPS_LIST.length - 1)];
 if (SIZES.some((n) => !(n > 0)) || REPS_LIST.some((r) => !(r > 0))) {
     throw new Error(`bad BENCH_SIZES / BENCH_REPS: ${process.env.BENCH_SIZES} / ${process.env.BENCH_REPS}`);
 }
+const LATENCY_MS = num("BENCH_LATENCY_MS", 50);
+const LATENCY_N = num("BENCH_LATENCY_N", 200);
+const LATENCY_REPS = num("BENCH_LATENCY_REPS", 2);
+const HA_N = num("BENCH_HA_N", 200);
+const BIG_N = num("BENCH_BIG_N", 50);
+const BIG_KB = num("BENCH_BIG_KB", 450);
+const BIG_MODEL = `big:${BIG_KB * 1024}`;
 
-const PROGRAMS = { ours: path.join(__dirname, "programs", "grafana"), floor: path.join(__dirname, "programs", "noop") };
-const RESOURCE_TYPES = { ours: "pulumi-nodejs:dynamic/grafana:Dashboard", floor: "pulumi-nodejs:dynamic/bench:NoopDashboard" };
+const PROGRAMS = {
+    ours: path.join(__dirname, "programs", "grafana"),
+    floor: path.join(__dirname, "programs", "noop"),
+    lean: path.join(__dirname, "programs", "lean"),
+};
+const RESOURCE_TYPES = {
+    ours: "pulumi-nodejs:dynamic/grafana:Dashboard",
+    floor: "pulumi-nodejs:dynamic/bench:NoopDashboard",
+    lean: "pulumi-nodejs:dynamic/bench:LeanDashboard",
+};
+const KINDS = ["ours", "floor", "lean"] as const;
 const PHASES = ["up (create)", "preview (no change)", "up (edit titles)", "refresh", "destroy"] as const;
 type Phase = (typeof PHASES)[number];
 type Kind = keyof typeof PROGRAMS;
@@ -37,6 +60,8 @@ interface StateSize {
     resourceBytes: number;
     /** compact JSON of the dashboard model, mean */
     modelBytes: number;
+    /** the model as the state holds it when it is JSON text (a JSON string: quotes escaped), mean */
+    modelAsStringBytes: number;
     overheadBytes: number;
     providerBytes: number;
     providerAlsoInOutputs: boolean;
@@ -48,18 +73,31 @@ interface LoopRun {
     requests: RequestCounts;
 }
 
-interface Rep {
-    ours: Record<Phase, PhaseRun>;
-    floor: Record<Phase, PhaseRun>;
-    state: Record<Kind, StateSize>;
-    apiCreate: LoopRun;
-    apiDelete: LoopRun;
+/** Where a stack's dashboards go: a Grafana (or the HA topology) behind its own counting proxy. */
+interface Target {
+    name: string;
+    proxy: CountingProxy;
+    proxyUrl: string;
+    adminPassword: string;
+    orgId: number;
 }
+
+interface Plan {
+    label: string;
+    model: string;
+    phases: Phase[];
+    /** extra env for the CLI (PULUMI_SKIP_CHECKPOINTS, PULUMI_BACKEND_URL) */
+    env?: Record<string, string>;
+    state?: boolean;
+}
+
+type Runs = Partial<Record<Phase, PhaseRun>>;
 
 const warnings: string[] = [];
 let tmp = "";
 let grafana: RealGrafana | undefined;
-let proxy: CountingProxy | undefined;
+let ha: HaTopology | undefined;
+const proxies: CountingProxy[] = [];
 let current: ChildProcess | undefined;
 let logFile = "";
 
@@ -74,9 +112,9 @@ interface CmdResult {
 }
 
 /** Runs the real CLI; wall time of the whole command. Output goes to the log, and into the error on failure. */
-function pulumi(cwd: string, args: string[], stdin?: string): Promise<CmdResult> {
+function pulumi(cwd: string, args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<CmdResult> {
     return new Promise((resolve, reject) => {
-        const env = { ...process.env, ...pulumiEnv(tmp) };
+        const env = { ...process.env, ...pulumiEnv(tmp), ...opts.env };
         const start = process.hrtime.bigint();
         // Own process group, so an abort can stop the CLI together with its plugins.
         const child = spawn(path.join(pulumiBinDir(), "pulumi"), args, { cwd, env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
@@ -85,13 +123,13 @@ function pulumi(cwd: string, args: string[], stdin?: string): Promise<CmdResult>
         let out = "";
         child.stdout!.on("data", (d) => (out += d));
         child.stderr!.on("data", (d) => (out += d));
-        child.stdin!.end(stdin ?? "");
+        child.stdin!.end(opts.stdin ?? "");
         child.on("error", reject);
         child.on("close", (code) => {
             const ms = Number(process.hrtime.bigint() - start) / 1e6;
             const rss = monitor.stop();
             current = undefined;
-            fs.appendFileSync(logFile, `\n$ pulumi ${args.join(" ")}  (${cwd}, ${ms.toFixed(0)} ms, exit ${code})\n${out}`);
+            fs.appendFileSync(logFile, `\n$ pulumi ${args.join(" ")}  (${cwd}, ${ms.toFixed(0)} ms, exit ${code})\n${out.length > 20000 ? `${out.slice(0, 10000)}\n...\n${out.slice(-10000)}` : out}`);
             if (code === 0) resolve({ ms, out, rss });
             else reject(new Error(`pulumi ${args.join(" ")} failed (exit ${code}):\n${out.split("\n").slice(-40).join("\n")}`));
         });
@@ -103,9 +141,9 @@ function resourcesSummary(out: string): string {
     return m ? m[1].trim().replace(/\s+/g, " ") : "";
 }
 
-async function grafanaApi(base: string, method: string, p: string, body?: unknown, orgId?: number): Promise<unknown> {
+async function grafanaApi(base: string, password: string, method: string, p: string, body?: unknown, orgId?: number): Promise<unknown> {
     const headers: Record<string, string> = {
-        Authorization: `Basic ${Buffer.from(`admin:${grafana!.adminPassword}`).toString("base64")}`,
+        Authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}`,
         "Content-Type": "application/json",
     };
     if (orgId) headers["X-Grafana-Org-Id"] = String(orgId);
@@ -115,16 +153,24 @@ async function grafanaApi(base: string, method: string, p: string, body?: unknow
     return text ? JSON.parse(text) : undefined;
 }
 
-function stateSize(exported: string, kind: Kind, n: number): StateSize {
+function stateSize(exported: string, kind: Kind, n: number, model: string): StateSize {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const resources = (JSON.parse(exported).deployment.resources as Record<string, any>[]).filter((r) => r.type === RESOURCE_TYPES[kind]);
     if (resources.length !== n) throw new Error(`stack export has ${resources.length} ${RESOURCE_TYPES[kind]} resources, expected ${n}`);
     const resourceBytes = resources.reduce((s, r) => s + Buffer.byteLength(JSON.stringify(r)), 0) / n;
     let modelBytes = 0;
-    for (let i = 0; i < n; i++) modelBytes += Buffer.byteLength(JSON.stringify(benchDashboard(i)));
+    let modelAsStringBytes = 0;
+    for (let i = 0; i < n; i++) {
+        const text = JSON.stringify(modelFor(model, i));
+        modelBytes += Buffer.byteLength(text);
+        modelAsStringBytes += Buffer.byteLength(JSON.stringify(text));
+    }
     modelBytes /= n;
+    modelAsStringBytes /= n;
     return {
         resourceBytes: Math.round(resourceBytes),
         modelBytes: Math.round(modelBytes),
+        modelAsStringBytes: Math.round(modelAsStringBytes),
         overheadBytes: Math.round(resourceBytes - modelBytes),
         providerBytes: Buffer.byteLength(String(resources[0].inputs?.__provider ?? "")),
         providerAlsoInOutputs: resources[0].outputs?.__provider !== undefined,
@@ -132,63 +178,84 @@ function stateSize(exported: string, kind: Kind, n: number): StateSize {
     };
 }
 
-/** One stack of one program through every phase, then removed. */
-async function runStack(kind: Kind, n: number, rep: number, proxyUrl: string, orgId: number): Promise<{ phases: Record<Phase, PhaseRun>; state: StateSize }> {
+let stackSeq = 0;
+
+/** One stack of one program through the plan's phases, then destroyed (timed if the plan says so) and removed. */
+async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Promise<{ phases: Runs; state?: StateSize }> {
     const dir = PROGRAMS[kind];
-    const stack = `bench-${kind}-${n}-${rep}`;
+    const stack = `bench-${kind}-${n}-${++stackSeq}`;
     const cfg = path.join(tmp, `Pulumi.${stack}.yaml`);
-    await pulumi(dir, ["stack", "init", stack, "--non-interactive"]);
+    const env = plan.env ?? {};
+    await pulumi(dir, ["stack", "init", stack, "--non-interactive"], { env });
     // stack init writes the passphrase salt into the program dir; keep the stack's config in the temp dir instead.
     fs.renameSync(path.join(dir, `Pulumi.${stack}.yaml`), cfg);
     const common = ["--stack", stack, "--config-file", cfg, "--non-interactive"];
     // Values through stdin: the credential never shows in the process list.
-    const set = (key: string, value: string, secret = false) => pulumi(dir, ["config", "set", ...(secret ? ["--secret"] : []), key, ...common], value);
-    await set("count", String(n));
-    await set("orgId", String(orgId));
-    await set("grafana:url", proxyUrl);
-    await set("grafana:auth", `admin:${grafana!.adminPassword}`, true);
+    const set = (key: string, value: string, secret = false) => pulumi(dir, ["config", "set", ...(secret ? ["--secret"] : []), key, ...common], { stdin: value, env });
+    // Plain values in one command (each CLI start costs seconds on a loaded machine).
+    const plain = { count: String(n), orgId: String(target.orgId), model: plan.model, "grafana:url": target.proxyUrl };
+    await pulumi(dir, ["config", "set-all", ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]), ...common], { env });
+    await set("grafana:auth", `admin:${target.adminPassword}`, true);
 
-    const phases = {} as Record<Phase, PhaseRun>;
+    const phases: Runs = {};
     const timed = async (phase: Phase, args: string[], expect?: string) => {
-        proxy!.reset();
-        const r = await pulumi(dir, [...args, ...common]);
-        const run: PhaseRun = { ms: r.ms, requests: proxy!.reset(), rss: r.rss, summary: resourcesSummary(r.out) };
+        target.proxy.reset();
+        let r: CmdResult;
+        try {
+            r = await pulumi(dir, [...args, ...common], { env });
+        } catch (e) {
+            // A failed phase is a result too: keep what Grafana saw, and go on with the next stack.
+            const c = target.proxy.reset();
+            const errors = String(e).split("\n").filter((l) => /error: /.test(l)).slice(0, 3).map((l) => l.trim());
+            warnings.push(
+                `${plan.label} N=${n} ${kind} ${phase} FAILED; Grafana saw ${c.total} requests (status ${JSON.stringify(c.byStatus)}, routes ${JSON.stringify(c.byRoute)}); ` +
+                    `errors: ${[...new Set(errors)].join(" | ")}`,
+            );
+            log(`${plan.label} N=${n} ${kind} ${phase} FAILED`);
+            throw e;
+        }
+        const run: PhaseRun = { ms: r.ms, requests: target.proxy.reset(), rss: r.rss, summary: resourcesSummary(r.out) };
         phases[phase] = run;
-        if (expect && !run.summary.includes(expect)) warnings.push(`N=${n} rep ${rep} ${kind} ${phase}: expected "${expect}", got "${run.summary}"`);
-        log(`N=${n} rep ${rep} ${kind.padEnd(5)} ${phase.padEnd(19)} ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${run.requests.total} requests  [${run.summary}]`);
+        if (expect && !run.summary.includes(expect)) warnings.push(`${plan.label} N=${n} ${kind} ${phase}: expected "${expect}", got "${run.summary}"`);
+        log(`${plan.label} N=${n} ${kind.padEnd(5)} ${phase.padEnd(19)} ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${run.requests.total} requests  [${run.summary}]`);
     };
 
-    let state: StateSize;
+    let state: StateSize | undefined;
     try {
         await timed("up (create)", ["up", "--yes", "--skip-preview"], `${n + 1} created`);
-        state = stateSize((await pulumi(dir, ["stack", "export", "--stack", stack])).out, kind, n);
-        await timed("preview (no change)", ["preview", "--expect-no-changes"]);
-        await set("titleSuffix", " (edited)");
-        await timed("up (edit titles)", ["up", "--yes", "--skip-preview"], `${n} updated`);
-        await timed("refresh", ["refresh", "--yes", "--skip-preview"]);
-        await timed("destroy", ["destroy", "--yes", "--skip-preview"], `${n + 1} deleted`);
-    } catch (e) {
-        // Leave Grafana empty for the next stack; the temp dir (state) goes anyway.
-        await pulumi(dir, ["destroy", "--yes", "--skip-preview", ...common]).catch(() => undefined);
-        throw e;
+        if (plan.state) state = stateSize((await pulumi(dir, ["stack", "export", "--stack", stack], { env })).out, kind, n, plan.model);
+        if (plan.phases.includes("preview (no change)")) await timed("preview (no change)", ["preview", "--expect-no-changes"]);
+        if (plan.phases.includes("up (edit titles)")) {
+            await set("titleSuffix", " (edited)");
+            await timed("up (edit titles)", ["up", "--yes", "--skip-preview"], `${n} updated`);
+        }
+        if (plan.phases.includes("refresh")) await timed("refresh", ["refresh", "--yes", "--skip-preview"]);
+        if (plan.phases.includes("destroy")) await timed("destroy", ["destroy", "--yes", "--skip-preview"], `${n + 1} deleted`);
+        else await pulumi(dir, ["destroy", "--yes", "--skip-preview", ...common], { env });
+    } catch {
+        // Leave Grafana empty for the next stack (the failure is in the warnings; its phase has no time).
+        await pulumi(dir, ["destroy", "--yes", "--skip-preview", ...common], { env }).catch(() => undefined);
+        await pulumi(dir, ["destroy", "--yes", "--skip-preview", "--refresh", ...common], { env }).catch(() => undefined);
+        await pulumi(dir, ["stack", "rm", stack, "--yes", "--force", "--preserve-config", "--non-interactive"], { env }).catch(() => undefined);
+        return { phases, state };
     }
-    await pulumi(dir, ["stack", "rm", stack, "--yes", "--force", "--preserve-config", "--non-interactive"]);
+    await pulumi(dir, ["stack", "rm", stack, "--yes", "--force", "--preserve-config", "--non-interactive"], { env });
     return { phases, state };
 }
 
 /** The API's floor: one request per dashboard, sequential, same JSON, through the same proxy. */
-async function apiLoop(proxyUrl: string, orgId: number, n: number, method: "POST" | "DELETE"): Promise<LoopRun> {
-    proxy!.reset();
+async function apiLoop(target: Target, n: number, method: "POST" | "DELETE", model: string): Promise<LoopRun> {
+    target.proxy.reset();
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
+        const m = modelFor(model, i);
         if (method === "POST") {
-            const dashboard = { ...benchDashboard(i), id: null };
-            await grafanaApi(proxyUrl, "POST", "/api/dashboards/db", { dashboard, folderUid: "", overwrite: false }, orgId);
+            await grafanaApi(target.proxyUrl, target.adminPassword, "POST", "/api/dashboards/db", { dashboard: { ...m, id: null }, folderUid: "", overwrite: false }, target.orgId);
         } else {
-            await grafanaApi(proxyUrl, "DELETE", `/api/dashboards/uid/bench-${i}`, undefined, orgId);
+            await grafanaApi(target.proxyUrl, target.adminPassword, "DELETE", `/api/dashboards/uid/${m.uid}`, undefined, target.orgId);
         }
     }
-    return { ms: Number(process.hrtime.bigint() - start) / 1e6, requests: proxy!.reset() };
+    return { ms: Number(process.hrtime.bigint() - start) / 1e6, requests: target.proxy.reset() };
 }
 
 // ---- statistics and report ----
@@ -199,11 +266,21 @@ const median = (xs: number[]) => {
 };
 const secs = (xs: number[]) => {
     const f = (ms: number) => (ms / 1000).toFixed(2);
+    if (xs.length === 0) return "–";
     return xs.length > 1 ? `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})` : f(xs[0]);
 };
 /** A count that should be the same every rep: "x", or "min–max" when it was not. */
 const count = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? String(xs[0]) : `${Math.min(...xs)}–${Math.max(...xs)}`);
 const verdict = (ok: boolean) => (ok ? "ok" : "**MISS**");
+const kb = (b: number) => `${b} B (${(b / 1024).toFixed(1)} KB)`;
+const ms = (runs: PhaseRun[]) => runs.map((r) => r.ms);
+const ratio = (a: PhaseRun[], b: PhaseRun[]) => (a.length && b.length ? median(ms(a)) / median(ms(b)) : NaN);
+const x = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : "–");
+const maxRss = (runs: PhaseRun[], f: (r: PeakRss) => number) => (runs.length ? Math.max(...runs.map((r) => f(r.rss))).toFixed(0) : "–");
+const retriable = (runs: PhaseRun[]) => runs.reduce((s, r) => s + r.requests.retriable, 0);
+const reqs = (runs: PhaseRun[]) =>
+    `${count(runs.map((r) => r.requests.total))} / ${count(runs.map((r) => r.requests.writes))} / ${count(runs.map((r) => r.requests.gets))} / ${count(runs.map((r) => r.requests.non2xx))}`;
+const pick = (reps: Runs[], phase: Phase) => reps.map((r) => r[phase]).filter((r): r is PhaseRun => !!r);
 
 interface RequestTarget {
     text: string;
@@ -223,65 +300,84 @@ function requestTarget(phase: Phase, n: number): RequestTarget {
     }
 }
 
-function table(n: number, reps: Rep[]): string {
+interface CompareRep {
+    ours: Runs;
+    floor: Runs;
+    lean: Runs;
+    state: Partial<Record<Kind, StateSize>>;
+    apiCreate?: LoopRun;
+    apiDelete?: LoopRun;
+}
+
+/** Ours vs both floors, per phase; the up/destroy targets are against the lean floor. */
+function compareTable(title: string, n: number, reps: CompareRep[], phases: readonly Phase[]): string[] {
     const lines = [
-        `### N = ${n} dashboards, ${reps.length} rep(s)`,
+        title,
         "",
-        "Times in seconds: median (min–max) of the whole CLI command. Requests: what Grafana received during the phase (ours), per rep. RSS: max over reps.",
+        "Times in seconds: median (min–max) over reps of the whole CLI command. Requests: what Grafana received during the phase (ours), per rep. " +
+            "RSS: peak (VmHWM), max over reps, MB.",
         "",
-        "| phase | ours (s) | no-op floor (s) | ours / floor | target | requests total / writes / GETs / non-2xx | request target | 5xx + 429 | provider host peak RSS MB, ours / floor | lang host + program peak RSS MB, ours / floor |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| phase | ours (s) | lean floor (s) | no-op floor (s) | ours / lean | ours / no-op | target (ours / lean ≤ 1.2x) | requests total / writes / GETs / non-2xx | request target | 5xx + 429 | provider host RSS ours / lean / no-op | lang host + program RSS ours / lean / no-op |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ];
-    for (const phase of PHASES) {
-        const ours = reps.map((r) => r.ours[phase]);
-        const floor = reps.map((r) => r.floor[phase]);
-        const ratio = median(ours.map((r) => r.ms)) / median(floor.map((r) => r.ms));
-        const isUp = phase.startsWith("up");
-        const target = requestTarget(phase, n);
-        const retriable = ours.reduce((s, r) => s + r.requests.retriable, 0);
-        const maxRss = (runs: PhaseRun[], f: (r: PeakRss) => number) => Math.max(...runs.map((r) => f(r.rss))).toFixed(0);
+    for (const phase of phases) {
+        const o = pick(reps.map((r) => r.ours), phase);
+        const l = pick(reps.map((r) => r.lean), phase);
+        const f = pick(reps.map((r) => r.floor), phase);
+        if (!o.length) {
+            lines.push(`| ${phase} | failed or not run (see Warnings) | ${secs(ms(l))} | ${secs(ms(f))} | | | **FAILED** | | | | | |`);
+            continue;
+        }
+        const t = requestTarget(phase, n);
+        const rl = ratio(o, l);
         lines.push(
-            `| ${phase} | ${secs(ours.map((r) => r.ms))} | ${secs(floor.map((r) => r.ms))} | ${ratio.toFixed(2)}x | ${isUp ? `≤ 1.2x: ${verdict(ratio <= 1.2)}` : ""} | ` +
-                `${count(ours.map((r) => r.requests.total))} / ${count(ours.map((r) => r.requests.writes))} / ${count(ours.map((r) => r.requests.gets))} / ${count(ours.map((r) => r.requests.non2xx))} | ` +
-                `${target.text}: ${verdict(ours.every((r) => target.ok(r.requests)))} | ${retriable} (target 0: ${verdict(retriable === 0)}) | ` +
-                `${maxRss(ours, (r) => r.providerHostMb)} / ${maxRss(floor, (r) => r.providerHostMb)} | ${maxRss(ours, (r) => r.languageHostPlusProgramMb)} / ${maxRss(floor, (r) => r.languageHostPlusProgramMb)} |`,
+            `| ${phase} | ${secs(ms(o))} | ${secs(ms(l))} | ${secs(ms(f))} | ${x(rl)} | ${x(ratio(o, f))} | ${phase === "preview (no change)" || phase === "refresh" ? "" : Number.isFinite(rl) ? verdict(rl <= 1.2) : "**FAILED**"} | ` +
+                `${reqs(o)} | ${t.text}: ${verdict(o.every((r) => t.ok(r.requests)))} | ${retriable(o)} | ` +
+                `${maxRss(o, (r) => r.providerHostMb)} / ${maxRss(l, (r) => r.providerHostMb)} / ${maxRss(f, (r) => r.providerHostMb)} | ` +
+                `${maxRss(o, (r) => r.languageHostPlusProgramMb)} / ${maxRss(l, (r) => r.languageHostPlusProgramMb)} / ${maxRss(f, (r) => r.languageHostPlusProgramMb)} |`,
         );
     }
-    const up = median(reps.map((r) => r.ours["up (create)"].ms));
-    const down = median(reps.map((r) => r.ours.destroy.ms));
-    const apiCreate = reps.map((r) => r.apiCreate.ms);
-    const apiDelete = reps.map((r) => r.apiDelete.ms);
-    lines.push(
-        "",
-        `API floor (a sequential loop over the proxy, same JSON): ${n} × POST /api/dashboards/db ${secs(apiCreate)} s ` +
-            `(our up (create) is ${(up / median(apiCreate)).toFixed(1)}x); ${n} × DELETE /api/dashboards/uid/:uid ${secs(apiDelete)} s ` +
-            `(our destroy is ${(down / median(apiDelete)).toFixed(1)}x). 5xx + 429 in the loops: ${reps.reduce((s, r) => s + r.apiCreate.requests.retriable + r.apiDelete.requests.retriable, 0)}.`,
-        "",
-    );
+    lines.push("");
+    const withApi = reps.filter((r) => r.apiCreate && r.apiDelete);
+    if (withApi.length) {
+        const up = median(ms(pick(reps.map((r) => r.ours), "up (create)")));
+        const apiCreate = withApi.map((r) => r.apiCreate!.ms);
+        const apiDelete = withApi.map((r) => r.apiDelete!.ms);
+        const down = pick(reps.map((r) => r.ours), "destroy");
+        lines.push(
+            `API floor (a sequential loop over the proxy, same JSON): ${n} × POST /api/dashboards/db ${secs(apiCreate)} s (our up (create) is ${(up / median(apiCreate)).toFixed(1)}x)` +
+                (down.length ? `; ${n} × DELETE /api/dashboards/uid/:uid ${secs(apiDelete)} s (our destroy is ${(median(ms(down)) / median(apiDelete)).toFixed(1)}x)` : "") +
+                `. 5xx + 429 in the loops: ${withApi.reduce((s, r) => s + r.apiCreate!.requests.retriable + r.apiDelete!.requests.retriable, 0)}.`,
+            "",
+        );
+    }
     const s = reps[0].state;
-    const kb = (b: number) => `${b} B (${(b / 1024).toFixed(1)} KB)`;
-    lines.push(
-        "| state, per dashboard (`pulumi stack export`, after create, compact JSON) | ours | no-op floor | target |",
-        "| --- | --- | --- | --- |",
-        `| resource JSON | ${kb(s.ours.resourceBytes)} | ${kb(s.floor.resourceBytes)} | |`,
-        `| of which the dashboard model itself | ${kb(s.ours.modelBytes)} | ${kb(s.floor.modelBytes)} | |`,
-        `| overhead (resource − model) | ${kb(s.ours.overheadBytes)} | ${kb(s.floor.overheadBytes)} | ≤ 4 KB: ${verdict(s.ours.overheadBytes <= 4096)} |`,
-        `| serialized provider (\`__provider\` input) | ${kb(s.ours.providerBytes)} | ${kb(s.floor.providerBytes)} | ≤ 8 KB: ${verdict(s.ours.providerBytes <= 8192)} |`,
-        `| \`__provider\` also in outputs | ${s.ours.providerAlsoInOutputs ? "yes" : "no"} | ${s.floor.providerAlsoInOutputs ? "yes" : "no"} | |`,
-        `| whole \`stack export\` (pretty-printed, with stack and default provider) / N | ${kb(s.ours.exportBytesPerDashboard)} | ${kb(s.floor.exportBytesPerDashboard)} | |`,
-        "",
-        "Requests by route (ours, last rep):",
-        "",
-    );
-    const last = reps[reps.length - 1];
-    for (const phase of PHASES) {
-        const c = last.ours[phase].requests;
+    if (s.ours && s.lean && s.floor) {
+        lines.push(
+            "| state, per dashboard (`pulumi stack export`, after create, compact JSON) | ours | lean floor | no-op floor | target |",
+            "| --- | --- | --- | --- | --- |",
+            `| resource JSON | ${kb(s.ours.resourceBytes)} | ${kb(s.lean.resourceBytes)} | ${kb(s.floor.resourceBytes)} | |`,
+            `| the dashboard model (compact JSON) | ${kb(s.ours.modelBytes)} | | | |`,
+            `| the model as a JSON string in the state (quotes escaped) | ${kb(s.ours.modelAsStringBytes)} | | | |`,
+            `| overhead (resource − compact model) | ${kb(s.ours.overheadBytes)} | ${kb(s.lean.overheadBytes)} | ${kb(s.floor.overheadBytes)} | ≤ 4 KB: ${verdict(s.ours.overheadBytes <= 4096)} |`,
+            `| overhead beyond the model as stored (resource − model string) | ${kb(s.ours.resourceBytes - s.ours.modelAsStringBytes)} | ${kb(s.lean.resourceBytes - s.lean.modelAsStringBytes)} | | ≤ 4 KB: ${verdict(s.ours.resourceBytes - s.ours.modelAsStringBytes <= 4096)} |`,
+            `| serialized provider (\`__provider\` input) | ${kb(s.ours.providerBytes)} | ${kb(s.lean.providerBytes)} | ${kb(s.floor.providerBytes)} | |`,
+            `| \`__provider\` also in outputs | ${s.ours.providerAlsoInOutputs ? "yes" : "no"} | ${s.lean.providerAlsoInOutputs ? "yes" : "no"} | ${s.floor.providerAlsoInOutputs ? "yes" : "no"} | |`,
+            `| whole \`stack export\` (pretty-printed) / N | ${kb(s.ours.exportBytesPerDashboard)} | ${kb(s.lean.exportBytesPerDashboard)} | ${kb(s.floor.exportBytesPerDashboard)} | |`,
+            "",
+        );
+    }
+    const last = reps[reps.length - 1].ours;
+    lines.push("Requests by route (ours, last rep):", "");
+    for (const phase of phases) {
+        const c = last[phase]?.requests;
+        if (!c) continue;
         const routes = Object.entries(c.byRoute).map(([r, k]) => `${r} ×${k}`).join(", ") || "none";
         const statuses = Object.entries(c.byStatus).map(([st, k]) => `${st} ×${k}`).join(", ");
         lines.push(`- ${phase}: ${routes}${statuses ? `; status ${statuses}` : ""}`);
     }
     lines.push("");
-    return lines.join("\n");
+    return lines;
 }
 
 function environment(grafanaVersion: string): Record<string, string> {
@@ -302,8 +398,9 @@ function environment(grafanaVersion: string): Record<string, string> {
         // This host has no version flag: setup's stamp file names it.
         "pulumi-language-nodejs": langHostStamp?.split("@")[1] ?? "?",
         "@pulumi/pulumi": sdk,
-        grafana: `${grafanaVersion} (flavor legacy, SQLite)`,
+        grafana: `${grafanaVersion} (flavor legacy)`,
         library: process.env.BENCH_LIBRARY ? "compiled, installed in the program's node_modules (as from npm)" : "TypeScript sources (provider/)",
+        GRAFANA_MAX_PARALLEL_WRITES: process.env.GRAFANA_MAX_PARALLEL_WRITES ?? "unset (the provider's default)",
         PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "unset (programs are type-checked)",
         "load average at start": os.loadavg().map((x) => x.toFixed(2)).join(" "),
     };
@@ -317,9 +414,42 @@ async function cleanup(): Promise<void> {
             /* already gone */
         }
     }
-    await proxy?.stop().catch(() => undefined);
+    for (const p of proxies) await p.stop().catch(() => undefined);
     await grafana?.stop().catch((e) => log(`stopping Grafana: ${e}`));
+    await ha?.stop().catch((e) => log(`stopping the HA topology: ${e}`));
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+async function newTarget(name: string, upstream: string, adminPassword: string, orgName: string): Promise<Target> {
+    const proxy = new CountingProxy(upstream);
+    proxies.push(proxy);
+    const proxyUrl = await proxy.start();
+    // One org for every run, made over the raw API; dashboards are saved with admin basic auth + orgId.
+    const org = (await grafanaApi(upstream, adminPassword, "POST", "/api/orgs", { name: orgName })) as { orgId: number };
+    return { name, proxy, proxyUrl, adminPassword, orgId: org.orgId };
+}
+
+async function compareReps(label: string, target: Target, n: number, reps: number, model: string, phases: Phase[], env: Record<string, string> = {}, api = true): Promise<CompareRep[]> {
+    const out: CompareRep[] = [];
+    for (let rep = 1; rep <= reps; rep++) {
+        const plan: Plan = { label: `${label} rep ${rep}`, model, phases, env, state: rep === 1 };
+        const runs = {} as Record<Kind, { phases: Runs; state?: StateSize }>;
+        // Alternate the order per rep, so a drift in machine load does not favour one kind.
+        for (const kind of rep % 2 ? KINDS : [...KINDS].reverse()) runs[kind] = await runStack(kind, n, target, plan);
+        const r: CompareRep = {
+            ours: runs.ours.phases,
+            floor: runs.floor.phases,
+            lean: runs.lean.phases,
+            state: { ours: runs.ours.state, floor: runs.floor.state, lean: runs.lean.state },
+        };
+        if (api) {
+            r.apiCreate = await apiLoop(target, n, "POST", model);
+            r.apiDelete = await apiLoop(target, n, "DELETE", model);
+            log(`${label} N=${n} rep ${rep} api loop: create ${(r.apiCreate.ms / 1000).toFixed(1)} s, delete ${(r.apiDelete.ms / 1000).toFixed(1)} s`);
+        }
+        out.push(r);
+    }
+    return out;
 }
 
 async function main(): Promise<void> {
@@ -327,54 +457,136 @@ async function main(): Promise<void> {
     const stamp = new Date().toISOString().replace(/\..*/, "").replace(/:/g, "-") + "Z";
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-bench-"));
     logFile = path.join(tmp, "pulumi.log");
-    log(`sizes ${SIZES.join(",")}, reps ${SIZES.map((_, i) => repsFor(i)).join(",")}; temp dir ${tmp}`);
+    log(`sections ${[...SECTIONS].join(",")}; temp dir ${tmp}`);
     grafana = await startGrafana("legacy");
-    proxy = new CountingProxy(grafana.url);
-    const proxyUrl = await proxy.start();
-    log(`Grafana ${grafana.version} at ${grafana.url}, counting proxy at ${proxyUrl}`);
+    const single = await newTarget("sqlite", grafana.url, grafana.adminPassword, "bench");
+    log(`Grafana ${grafana.version} (SQLite) at ${grafana.url}, counting proxy at ${single.proxyUrl}`);
     const env = environment(grafana.version);
-    // One org for every run, made over the raw API; dashboards are saved with admin basic auth + orgId.
-    const org = (await grafanaApi(grafana.url, "POST", "/api/orgs", { name: "bench" })) as { orgId: number };
+    const json: Record<string, unknown> = { stamp, env };
+    const md: string[] = [];
 
-    const results: { n: number; reps: Rep[] }[] = [];
-    for (const [i, n] of SIZES.entries()) {
-        const reps: Rep[] = [];
-        for (let rep = 1; rep <= repsFor(i); rep++) {
-            const ours = await runStack("ours", n, rep, proxyUrl, org.orgId);
-            const floor = await runStack("floor", n, rep, proxyUrl, org.orgId);
-            const apiCreate = await apiLoop(proxyUrl, org.orgId, n, "POST");
-            const apiDelete = await apiLoop(proxyUrl, org.orgId, n, "DELETE");
-            log(`N=${n} rep ${rep} api loop: create ${(apiCreate.ms / 1000).toFixed(1)} s, delete ${(apiDelete.ms / 1000).toFixed(1)} s`);
-            reps.push({ ours: ours.phases, floor: floor.phases, state: { ours: ours.state, floor: floor.state }, apiCreate, apiDelete });
+    if (SECTIONS.has("base")) {
+        for (const [i, n] of SIZES.entries()) {
+            const reps = await compareReps("base", single, n, repsFor(i), "bench", [...PHASES]);
+            md.push(...compareTable(`## N = ${n} small dashboards (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), SQLite Grafana, ${reps.length} rep(s)`, n, reps, PHASES));
+            json[`base-${n}`] = reps;
         }
-        results.push({ n, reps });
+    }
+
+    const latency: { delayMs: number; rep: number; runs: Runs }[] = [];
+    if (SECTIONS.has("latency")) {
+        for (let rep = 1; rep <= LATENCY_REPS; rep++) {
+            for (const delayMs of rep % 2 ? [0, LATENCY_MS] : [LATENCY_MS, 0]) {
+                single.proxy.delayMs = delayMs;
+                const r = await runStack("ours", LATENCY_N, single, { label: `latency ${delayMs} ms rep ${rep}`, model: "bench", phases: ["up (create)", "destroy"] });
+                latency.push({ delayMs, rep, runs: r.phases });
+            }
+        }
+        single.proxy.delayMs = 0;
+        const at = (d: number, phase: Phase) => pick(latency.filter((l) => l.delayMs === d).map((l) => l.runs), phase);
+        md.push(
+            `## Remote Grafana: ${LATENCY_N} dashboards, ${LATENCY_MS} ms added to every request vs 0 ms, same run, ${LATENCY_REPS} rep(s)`,
+            "",
+            `The counting proxy holds every request ${LATENCY_MS} ms before forwarding it to Grafana (the response is not delayed; concurrent requests wait side by side). ` +
+                "Ours only (the floors make no requests). Times in seconds, median (min–max).",
+            "",
+            `| phase | 0 ms (s) | ${LATENCY_MS} ms (s) | ${LATENCY_MS} ms / 0 ms | target ≤ 1.2x | requests at ${LATENCY_MS} ms total / writes / GETs / non-2xx | 5xx + 429 |`,
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        );
+        for (const phase of ["up (create)", "destroy"] as Phase[]) {
+            const z = at(0, phase);
+            const d = at(LATENCY_MS, phase);
+            const r = ratio(d, z);
+            md.push(`| ${phase} | ${secs(ms(z))} | ${secs(ms(d))} | ${x(r)} | ${Number.isFinite(r) ? verdict(r <= 1.2) : "**FAILED**"} | ${d.length ? reqs(d) : "–"} | ${retriable([...z, ...d])} |`);
+        }
+        md.push("");
+        json.latency = latency;
+    }
+
+    if (SECTIONS.has("ha")) {
+        const missing = missingHaPrerequisites("legacy");
+        if (missing.length) {
+            warnings.push(`HA section skipped: missing ${missing.join(", ")}`);
+        } else {
+            ha = await startHa("legacy");
+            log(`HA topology up in ${(ha.startupMs / 1000).toFixed(1)} s: nginx ${ha.url}, Grafana ${ha.grafana.map((g) => g.url).join(", ")}`);
+            const haTarget = await newTarget("ha", ha.url, ha.adminPassword, "bench");
+            const file = await runStack("ours", HA_N, haTarget, { label: "HA file://", model: "bench", phases: [...PHASES] });
+            const pg = await runStack("ours", HA_N, haTarget, {
+                label: "HA postgres://",
+                model: "bench",
+                phases: [...PHASES],
+                env: { PULUMI_BACKEND_URL: ha.postgres.stateBackendUrl },
+            });
+            const sqlite = latency.filter((l) => l.delayMs === 0).map((l) => l.runs);
+            md.push(
+                `## HA topology (2 Grafana servers on PostgreSQL 15 behind nginx, round robin), ${HA_N} dashboards, no added latency`,
+                "",
+                `Topology start-up (scripts/ha up): ${(ha.startupMs / 1000).toFixed(1)} s (${Object.entries(ha.startupPhasesMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}). ` +
+                    "Ours, one rep each; the SQLite column is the 0 ms run of the latency section (same N).",
+                "",
+                "| phase | SQLite Grafana, file:// state (s) | HA, file:// state (s) | HA, postgres:// state (s) | requests (HA, file://) total / writes / GETs / non-2xx | 5xx + 429 (HA) |",
+                "| --- | --- | --- | --- | --- | --- |",
+            );
+            for (const phase of PHASES) {
+                const f = file.phases[phase];
+                const p = pg.phases[phase];
+                if (!f || !p) {
+                    md.push(`| ${phase} | ${secs(ms(pick(sqlite, phase)))} | ${f ? secs([f.ms]) : "failed"} | ${p ? secs([p.ms]) : "failed"} | ${f ? reqs([f]) : "–"} | |`);
+                    continue;
+                }
+                md.push(
+                    `| ${phase} | ${secs(ms(pick(sqlite, phase)))} | ${secs([f.ms])} | ${secs([p.ms])} | ${reqs([f])} | ${retriable([f, p])} |`,
+                );
+            }
+            md.push("");
+            json.ha = { startupMs: ha.startupMs, startupPhasesMs: ha.startupPhasesMs, file: file.phases, pg: pg.phases };
+        }
+    }
+
+    if (SECTIONS.has("big")) {
+        for (const skip of [false, true]) {
+            const cpEnv: Record<string, string> = skip ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
+            const reps = await compareReps(`big${skip ? " skip-checkpoints" : ""}`, single, BIG_N, 1, BIG_MODEL, ["up (create)", "preview (no change)", "refresh", "destroy"], cpEnv, !skip);
+            md.push(
+                ...compareTable(
+                    `## Real-size dashboards: N = ${BIG_N} models of ~${BIG_KB} KB (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), SQLite Grafana, ` +
+                        `${skip ? "PULUMI_SKIP_CHECKPOINTS=true" : "with checkpoints (default)"}`,
+                    BIG_N,
+                    reps,
+                    ["up (create)", "preview (no change)", "refresh", "destroy"],
+                ),
+            );
+            json[`big${skip ? "-skip-checkpoints" : ""}`] = reps;
+        }
     }
 
     env["load average at end"] = os.loadavg().map((x) => x.toFixed(2)).join(" ");
     const minutes = ((Date.now() - began) / 60000).toFixed(1);
-    const md = [
+    const text = [
         `# Benchmark ${stamp}`,
         "",
-        "Our `Dashboard` provider vs a no-op dynamic provider (the engine's floor) vs a plain loop of HTTP calls (the API's floor), " +
-            "real Pulumi CLI (`--non-interactive`, `--skip-preview` for up/refresh/destroy, default parallelism), file:// backend, " +
-            "real Grafana behind a counting loopback proxy. The org is made beforehand over the raw API; dashboards use admin basic auth + `orgId`.",
+        "Our `Dashboard` provider vs two floors: a no-op dynamic provider as the program had it before (a 2 KB serialized provider, the model in the inputs and again in the outputs) " +
+            "and a lean no-op provider with our state shape (a one-line `require()` as the serialized provider, the model once as JSON text, a hash in the outputs); " +
+            "and a plain loop of HTTP calls (the API's floor). Real Pulumi CLI (`--non-interactive`, `--skip-preview` for up/refresh/destroy, default parallelism), " +
+            "file:// backend unless said, real Grafana behind a counting loopback proxy. The org is made beforehand over the raw API; dashboards use admin basic auth + `orgId`.",
         "",
         ...Object.entries(env).map(([k, v]) => `- ${k}: ${v}`),
-        `- sizes ${SIZES.join(", ")}; reps ${SIZES.map((_, i) => repsFor(i)).join(", ")}; bench took ${minutes} min`,
+        `- sections ${[...SECTIONS].join(", ")}; base sizes ${SIZES.join(", ")}, reps ${SIZES.map((_, i) => repsFor(i)).join(", ")}; latency N ${LATENCY_N} × ${LATENCY_REPS} reps; ` +
+            `HA N ${HA_N}; big N ${BIG_N} × ${BIG_KB} KB; bench took ${minutes} min`,
         "",
-        ...results.map((r) => table(r.n, r.reps)),
+        ...md,
         ...(warnings.length ? ["Warnings:", "", ...warnings.map((w) => `- ${w}`), ""] : []),
     ].join("\n");
 
     const dir = path.join(__dirname, "results");
     fs.mkdirSync(dir, { recursive: true });
     // The latest run in full; one line per run in HISTORY.md (older runs stay in git history).
-    const run = { stamp, env, sizes: SIZES, warnings, results };
-    fs.writeFileSync(path.join(dir, "latest.json"), JSON.stringify(run, null, 2));
-    fs.writeFileSync(path.join(dir, "latest.md"), md);
+    fs.writeFileSync(path.join(dir, "latest.md"), text);
+    fs.writeFileSync(path.join(dir, "latest.json"), JSON.stringify({ ...json, warnings }, null, 2));
     const commit = execFileSync("git", ["describe", "--always", "--dirty"], { cwd: __dirname, encoding: "utf8" }).trim();
-    appendHistory(dir, run, commit);
-    process.stdout.write(md + "\n");
+    appendRunLine(dir, [stamp, commit, env.node ?? "?", [...SECTIONS].join(", "), `${minutes} min`, String(warnings.length)]);
+    process.stdout.write(text + "\n");
     log(`wrote bench/results/latest.md, latest.json and a line in HISTORY.md (${minutes} min)`);
 }
 

@@ -1,7 +1,7 @@
 // N dashboards in one org with our provider, admin credentials (stack config grafana:url / grafana:auth) + orgId.
 import * as pulumi from "@pulumi/pulumi";
 import type * as library from "../../../provider";
-import { benchDashboard } from "../../dashboard-model";
+import { modelFor } from "../../dashboard-model";
 
 // BENCH_LIBRARY (set by scripts/bench) names the library installed in this program's node_modules, as a user gets
 // it from npm; without it, the TypeScript sources, which the program type-checks and the provider host compiles.
@@ -11,8 +11,9 @@ const { Dashboard } = require(process.env.BENCH_LIBRARY || "../../../provider") 
 const config = new pulumi.Config();
 const count = config.requireNumber("count");
 const orgId = config.requireNumber("orgId");
+const model = config.get("model") ?? "bench";
 const titleSuffix = config.get("titleSuffix") ?? "";
 
 for (let i = 0; i < count; i++) {
-    new Dashboard(`dash-${i}`, { dashboard: benchDashboard(i, titleSuffix), orgId });
+    new Dashboard(`dash-${i}`, { dashboard: modelFor(model, i, titleSuffix), orgId });
 }

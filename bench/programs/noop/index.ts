@@ -1,7 +1,7 @@
 // The engine's floor: the same N resources and inputs as ../grafana, through a dynamic provider that does nothing.
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { benchDashboard } from "../../dashboard-model";
+import { modelFor } from "../../dashboard-model";
 
 const noopProvider: dynamic.ResourceProvider = {
     async create(inputs) {
@@ -36,8 +36,9 @@ class NoopDashboard extends dynamic.Resource {
 const config = new pulumi.Config();
 const count = config.requireNumber("count");
 const orgId = config.requireNumber("orgId");
+const model = config.get("model") ?? "bench";
 const titleSuffix = config.get("titleSuffix") ?? "";
 
 for (let i = 0; i < count; i++) {
-    new NoopDashboard(`dash-${i}`, { dashboard: benchDashboard(i, titleSuffix), orgId });
+    new NoopDashboard(`dash-${i}`, { dashboard: modelFor(model, i, titleSuffix), orgId });
 }

@@ -1,0 +1,24 @@
+// The lean floor: the same N resources as ../grafana through a no-op dynamic provider with our state shape (a
+// one-line serialized provider, the model once as JSON text): the engine's cost for our state, without Grafana.
+import * as pulumi from "@pulumi/pulumi";
+import * as dynamic from "@pulumi/pulumi/dynamic";
+import { modelFor } from "../../dashboard-model";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const provider = require("bench-lean-provider") as dynamic.ResourceProvider;
+
+class LeanDashboard extends dynamic.Resource {
+    constructor(name: string, args: { dashboard: string; orgId: number }) {
+        super(provider, name, args, undefined, "bench", "LeanDashboard");
+    }
+}
+
+const config = new pulumi.Config();
+const count = config.requireNumber("count");
+const orgId = config.requireNumber("orgId");
+const model = config.get("model") ?? "bench";
+const titleSuffix = config.get("titleSuffix") ?? "";
+
+for (let i = 0; i < count; i++) {
+    new LeanDashboard(`dash-${i}`, { dashboard: JSON.stringify(modelFor(model, i, titleSuffix)), orgId });
+}
