@@ -198,11 +198,10 @@ export class GrafanaClient {
             params: opts.query,
             headers: opts.orgId !== undefined ? { "X-Grafana-Org-Id": String(opts.orgId) } : undefined,
         };
-        let retried = false;
         try {
             const res = await this.http.request<T>(config);
             processState().breakers.delete(this.url);
-            retried = (res.config["axios-retry"]?.retryCount ?? 0) > 0;
+            const retried = (res.config["axios-retry"]?.retryCount ?? 0) > 0;
             if (res.status >= 200 && res.status < 300) {
                 return { status: res.status, data: res.data, retried };
             }
@@ -218,7 +217,7 @@ export class GrafanaClient {
             }
             // Rebuild axios errors: theirs carry the request config, Authorization header included.
             const err = e as AxiosError;
-            retried = (err.config?.["axios-retry"]?.retryCount ?? 0) > 0;
+            const retried = (err.config?.["axios-retry"]?.retryCount ?? 0) > 0;
             const status = err.response?.status;
             const tls = describeTransportFailure(this.url, { code: err.code, message: err.message, status, body: err.response?.data });
             if (status !== undefined) {

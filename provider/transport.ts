@@ -263,11 +263,11 @@ export function logWarning(message: string): void {
     if (inHost) {
         try {
             const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
+             
             const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
+             
             const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
+             
             const engproto = require("@pulumi/pulumi/proto/engine_pb");
             const client = new engrpc.EngineClient(addr, grpc.credentials.createInsecure());
             const req = new engproto.LogRequest();

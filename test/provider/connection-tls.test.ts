@@ -1,6 +1,7 @@
 // Connection settings (issue 11) against the fake Grafana over HTTPS, with certificates openssl makes here:
 // precedence (resource connection > stack config > env), validation in check/configure, TLS errors in plain words,
 // and that no key material or header value shows in any message.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { apiKeyProvider } from "../../provider/api-key";
@@ -279,7 +280,7 @@ describe("validation in check and configure: the setting named, no secret echoed
         // The SDK's host keeps a provider whose configure threw: every later call fails the same way, nothing runs half-configured.
         expect(await errorOf(org.create(orgInputs()))).toBe(`Organization "tlsorg": ${msg}`);
         const enc = path.join(pki.dir, "enc.key");
-        require("child_process").execFileSync("openssl", ["pkey", "-in", pki.client.keyFile, "-aes256", "-passout", "pass:pw", "-out", enc]);
+        execFileSync("openssl", ["pkey", "-in", pki.client.keyFile, "-aes256", "-passout", "pass:pw", "-out", enc]);
         delete process.env.GRAFANA_HTTP_HEADERS;
         delete process.env.GRAFANA_TLS_KEY;
         expect(await errorOf(configure({ "grafana:tlsKey": enc }))).toBe(

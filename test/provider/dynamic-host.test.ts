@@ -24,7 +24,7 @@ let host: ChildProcess;
 let client: Client;
 let regs: Record<string, Registration>;
 
-function call<T>(method: string, req: unknown): Promise<{ [k: string]: () => unknown }> {
+function call(method: string, req: unknown): Promise<{ [k: string]: () => unknown }> {
     return new Promise((resolve, reject) => client[method](req, (err, res) => (err ? reject(err) : resolve(res))));
 }
 

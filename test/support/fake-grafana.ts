@@ -1253,7 +1253,12 @@ export class FakeGrafana {
       const gone = new Set<string>([f.uid]);
       for (let grew = true; grew; ) {
         grew = false;
-        for (const x of this.folders) if (x.orgId === f.orgId && gone.has(x.parentUid) && !gone.has(x.uid)) (gone.add(x.uid), (grew = true));
+        for (const x of this.folders) {
+          if (x.orgId === f.orgId && gone.has(x.parentUid) && !gone.has(x.uid)) {
+            gone.add(x.uid);
+            grew = true;
+          }
+        }
       }
       this.folders = this.folders.filter((x) => !(x.orgId === f.orgId && gone.has(x.uid)));
       this.dashes = this.dashes.filter((d) => !(d.orgId === f.orgId && gone.has(d.folderUid)));

@@ -63,7 +63,7 @@ export async function startHa(flavor = "legacy"): Promise<HaTopology> {
     const adminPassword = randomBytes(18).toString("base64url");
     const env = { ...process.env, GRAFANA_ADMIN_PASSWORD: adminPassword };
     // A free port is picked before it is bound; on the rare lost race, try again.
-    let stdout = "";
+    let stdout: string;
     for (let attempt = 1; ; attempt++) {
         try {
             stdout = await run(["up", flavor], env, 600_000);
