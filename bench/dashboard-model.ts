@@ -54,7 +54,18 @@ export function bigDashboard(i: number, targetBytes: number, titleSuffix = ""): 
                 current: { selected: true, text: ["All"], value: ["$__all"] },
             })),
         },
-        annotations: { list: [{ builtIn: 1, datasource: { type: "grafana", uid: "-- Grafana --" }, enable: true, hide: true, name: "Annotations & Alerts", type: "dashboard" }] },
+        annotations: {
+            list: [
+                {
+                    builtIn: 1,
+                    datasource: { type: "grafana", uid: "-- Grafana --" },
+                    enable: true,
+                    hide: true,
+                    name: "Annotations & Alerts",
+                    type: "dashboard",
+                },
+            ],
+        },
         panels,
     };
     let size = Buffer.byteLength(JSON.stringify(base));
@@ -89,13 +100,34 @@ export function bigDashboard(i: number, targetBytes: number, titleSuffix = ""): 
                     min: 0,
                     decimals: 2,
                     color: { mode: "palette-classic" },
-                    custom: { drawStyle: "line", lineWidth: 1, fillOpacity: 10, gradientMode: "none", showPoints: "never", spanNulls: false, stacking: { mode: "none", group: "A" } },
-                    thresholds: { mode: "absolute", steps: [{ color: "green", value: null }, { color: "orange", value: 0.8 }, { color: "red", value: 0.95 }] },
+                    custom: {
+                        drawStyle: "line",
+                        lineWidth: 1,
+                        fillOpacity: 10,
+                        gradientMode: "none",
+                        showPoints: "never",
+                        spanNulls: false,
+                        stacking: { mode: "none", group: "A" },
+                    },
+                    thresholds: {
+                        mode: "absolute",
+                        steps: [
+                            { color: "green", value: null },
+                            { color: "orange", value: 0.8 },
+                            { color: "red", value: 0.95 },
+                        ],
+                    },
                     links: [{ title: `${svc} runbook`, url: `https://runbooks.example.com/${svc}/${p}?cluster=\${cluster}&namespace=\${namespace}` }],
                 },
                 overrides: [
                     { matcher: { id: "byRegexp", options: ".*5xx.*" }, properties: [{ id: "color", value: { mode: "fixed", fixedColor: "red" } }] },
-                    { matcher: { id: "byName", options: "B" }, properties: [{ id: "custom.axisPlacement", value: "right" }, { id: "unit", value: "percentunit" }] },
+                    {
+                        matcher: { id: "byName", options: "B" },
+                        properties: [
+                            { id: "custom.axisPlacement", value: "right" },
+                            { id: "unit", value: "percentunit" },
+                        ],
+                    },
                 ],
             },
             options: {

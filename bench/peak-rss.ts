@@ -54,7 +54,10 @@ export class RssMonitor {
     private readonly peaks = new Map<number, { role: Role; kb: number }>();
     private readonly timer: NodeJS.Timeout;
 
-    constructor(private readonly rootPid: number, intervalMs = 100) {
+    constructor(
+        private readonly rootPid: number,
+        intervalMs = 100,
+    ) {
         this.sample();
         this.timer = setInterval(() => this.sample(), intervalMs);
     }

@@ -129,7 +129,10 @@ function pulumi(cwd: string, args: string[], opts: { stdin?: string; env?: Recor
             const ms = Number(process.hrtime.bigint() - start) / 1e6;
             const rss = monitor.stop();
             current = undefined;
-            fs.appendFileSync(logFile, `\n$ pulumi ${args.join(" ")}  (${cwd}, ${ms.toFixed(0)} ms, exit ${code})\n${out.length > 20000 ? `${out.slice(0, 10000)}\n...\n${out.slice(-10000)}` : out}`);
+            fs.appendFileSync(
+                logFile,
+                `\n$ pulumi ${args.join(" ")}  (${cwd}, ${ms.toFixed(0)} ms, exit ${code})\n${out.length > 20000 ? `${out.slice(0, 10000)}\n...\n${out.slice(-10000)}` : out}`,
+            );
             if (code === 0) resolve({ ms, out, rss });
             else reject(new Error(`pulumi ${args.join(" ")} failed (exit ${code}):\n${out.split("\n").slice(-40).join("\n")}`));
         });
@@ -191,7 +194,8 @@ async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Prom
     fs.renameSync(path.join(dir, `Pulumi.${stack}.yaml`), cfg);
     const common = ["--stack", stack, "--config-file", cfg, "--non-interactive"];
     // Values through stdin: the credential never shows in the process list.
-    const set = (key: string, value: string, secret = false) => pulumi(dir, ["config", "set", ...(secret ? ["--secret"] : []), key, ...common], { stdin: value, env });
+    const set = (key: string, value: string, secret = false) =>
+        pulumi(dir, ["config", "set", ...(secret ? ["--secret"] : []), key, ...common], { stdin: value, env });
     // Plain values in one command (each CLI start costs seconds on a loaded machine).
     const plain = { count: String(n), orgId: String(target.orgId), model: plan.model, "grafana:url": target.proxyUrl };
     await pulumi(dir, ["config", "set-all", ...Object.entries(plain).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]), ...common], { env });
@@ -206,7 +210,11 @@ async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Prom
         } catch (e) {
             // A failed phase is a result too: keep what Grafana saw, and go on with the next stack.
             const c = target.proxy.reset();
-            const errors = String(e).split("\n").filter((l) => /error: /.test(l)).slice(0, 3).map((l) => l.trim());
+            const errors = String(e)
+                .split("\n")
+                .filter((l) => /error: /.test(l))
+                .slice(0, 3)
+                .map((l) => l.trim());
             warnings.push(
                 `${plan.label} N=${n} ${kind} ${phase} FAILED; Grafana saw ${c.total} requests (status ${JSON.stringify(c.byStatus)}, routes ${JSON.stringify(c.byRoute)}); ` +
                     `errors: ${[...new Set(errors)].join(" | ")}`,
@@ -216,8 +224,11 @@ async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Prom
         }
         const run: PhaseRun = { ms: r.ms, requests: target.proxy.reset(), rss: r.rss, summary: resourcesSummary(r.out) };
         phases[phase] = run;
-        if (expect && !run.summary.includes(expect)) warnings.push(`${plan.label} N=${n} ${kind} ${phase}: expected "${expect}", got "${run.summary}"`);
-        log(`${plan.label} N=${n} ${kind.padEnd(5)} ${phase.padEnd(19)} ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${run.requests.total} requests  [${run.summary}]`);
+        if (expect && !run.summary.includes(expect))
+            warnings.push(`${plan.label} N=${n} ${kind} ${phase}: expected "${expect}", got "${run.summary}"`);
+        log(
+            `${plan.label} N=${n} ${kind.padEnd(5)} ${phase.padEnd(19)} ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${run.requests.total} requests  [${run.summary}]`,
+        );
     };
 
     let state: StateSize | undefined;
@@ -250,7 +261,14 @@ async function apiLoop(target: Target, n: number, method: "POST" | "DELETE", mod
     for (let i = 0; i < n; i++) {
         const m = modelFor(model, i);
         if (method === "POST") {
-            await grafanaApi(target.proxyUrl, target.adminPassword, "POST", "/api/dashboards/db", { dashboard: { ...m, id: null }, folderUid: "", overwrite: false }, target.orgId);
+            await grafanaApi(
+                target.proxyUrl,
+                target.adminPassword,
+                "POST",
+                "/api/dashboards/db",
+                { dashboard: { ...m, id: null }, folderUid: "", overwrite: false },
+                target.orgId,
+            );
         } else {
             await grafanaApi(target.proxyUrl, target.adminPassword, "DELETE", `/api/dashboards/uid/${m.uid}`, undefined, target.orgId);
         }
@@ -321,9 +339,18 @@ function compareTable(title: string, n: number, reps: CompareRep[], phases: read
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ];
     for (const phase of phases) {
-        const o = pick(reps.map((r) => r.ours), phase);
-        const l = pick(reps.map((r) => r.lean), phase);
-        const f = pick(reps.map((r) => r.floor), phase);
+        const o = pick(
+            reps.map((r) => r.ours),
+            phase,
+        );
+        const l = pick(
+            reps.map((r) => r.lean),
+            phase,
+        );
+        const f = pick(
+            reps.map((r) => r.floor),
+            phase,
+        );
         if (!o.length) {
             lines.push(`| ${phase} | failed or not run (see Warnings) | ${secs(ms(l))} | ${secs(ms(f))} | | | **FAILED** | | | | | |`);
             continue;
@@ -340,13 +367,25 @@ function compareTable(title: string, n: number, reps: CompareRep[], phases: read
     lines.push("");
     const withApi = reps.filter((r) => r.apiCreate && r.apiDelete);
     if (withApi.length) {
-        const up = median(ms(pick(reps.map((r) => r.ours), "up (create)")));
+        const up = median(
+            ms(
+                pick(
+                    reps.map((r) => r.ours),
+                    "up (create)",
+                ),
+            ),
+        );
         const apiCreate = withApi.map((r) => r.apiCreate!.ms);
         const apiDelete = withApi.map((r) => r.apiDelete!.ms);
-        const down = pick(reps.map((r) => r.ours), "destroy");
+        const down = pick(
+            reps.map((r) => r.ours),
+            "destroy",
+        );
         lines.push(
             `API floor (a sequential loop over the proxy, same JSON): ${n} × POST /api/dashboards/db ${secs(apiCreate)} s (our up (create) is ${(up / median(apiCreate)).toFixed(1)}x)` +
-                (down.length ? `; ${n} × DELETE /api/dashboards/uid/:uid ${secs(apiDelete)} s (our destroy is ${(median(ms(down)) / median(apiDelete)).toFixed(1)}x)` : "") +
+                (down.length
+                    ? `; ${n} × DELETE /api/dashboards/uid/:uid ${secs(apiDelete)} s (our destroy is ${(median(ms(down)) / median(apiDelete)).toFixed(1)}x)`
+                    : "") +
                 `. 5xx + 429 in the loops: ${withApi.reduce((s, r) => s + r.apiCreate!.requests.retriable + r.apiDelete!.requests.retriable, 0)}.`,
             "",
         );
@@ -372,8 +411,13 @@ function compareTable(title: string, n: number, reps: CompareRep[], phases: read
     for (const phase of phases) {
         const c = last[phase]?.requests;
         if (!c) continue;
-        const routes = Object.entries(c.byRoute).map(([r, k]) => `${r} ×${k}`).join(", ") || "none";
-        const statuses = Object.entries(c.byStatus).map(([st, k]) => `${st} ×${k}`).join(", ");
+        const routes =
+            Object.entries(c.byRoute)
+                .map(([r, k]) => `${r} ×${k}`)
+                .join(", ") || "none";
+        const statuses = Object.entries(c.byStatus)
+            .map(([st, k]) => `${st} ×${k}`)
+            .join(", ");
         lines.push(`- ${phase}: ${routes}${statuses ? `; status ${statuses}` : ""}`);
     }
     lines.push("");
@@ -402,7 +446,10 @@ function environment(grafanaVersion: string): Record<string, string> {
         library: process.env.BENCH_LIBRARY ? "compiled, installed in the program's node_modules (as from npm)" : "TypeScript sources (provider/)",
         GRAFANA_MAX_PARALLEL_WRITES: process.env.GRAFANA_MAX_PARALLEL_WRITES ?? "unset (the provider's default)",
         PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "unset (programs are type-checked)",
-        "load average at start": os.loadavg().map((x) => x.toFixed(2)).join(" "),
+        "load average at start": os
+            .loadavg()
+            .map((x) => x.toFixed(2))
+            .join(" "),
     };
 }
 
@@ -429,7 +476,16 @@ async function newTarget(name: string, upstream: string, adminPassword: string, 
     return { name, proxy, proxyUrl, adminPassword, orgId: org.orgId };
 }
 
-async function compareReps(label: string, target: Target, n: number, reps: number, model: string, phases: Phase[], env: Record<string, string> = {}, api = true): Promise<CompareRep[]> {
+async function compareReps(
+    label: string,
+    target: Target,
+    n: number,
+    reps: number,
+    model: string,
+    phases: Phase[],
+    env: Record<string, string> = {},
+    api = true,
+): Promise<CompareRep[]> {
     const out: CompareRep[] = [];
     for (let rep = 1; rep <= reps; rep++) {
         const plan: Plan = { label: `${label} rep ${rep}`, model, phases, env, state: rep === 1 };
@@ -445,7 +501,9 @@ async function compareReps(label: string, target: Target, n: number, reps: numbe
         if (api) {
             r.apiCreate = await apiLoop(target, n, "POST", model);
             r.apiDelete = await apiLoop(target, n, "DELETE", model);
-            log(`${label} N=${n} rep ${rep} api loop: create ${(r.apiCreate.ms / 1000).toFixed(1)} s, delete ${(r.apiDelete.ms / 1000).toFixed(1)} s`);
+            log(
+                `${label} N=${n} rep ${rep} api loop: create ${(r.apiCreate.ms / 1000).toFixed(1)} s, delete ${(r.apiDelete.ms / 1000).toFixed(1)} s`,
+            );
         }
         out.push(r);
     }
@@ -468,7 +526,14 @@ async function main(): Promise<void> {
     if (SECTIONS.has("base")) {
         for (const [i, n] of SIZES.entries()) {
             const reps = await compareReps("base", single, n, repsFor(i), "bench", [...PHASES]);
-            md.push(...compareTable(`## N = ${n} small dashboards (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), SQLite Grafana, ${reps.length} rep(s)`, n, reps, PHASES));
+            md.push(
+                ...compareTable(
+                    `## N = ${n} small dashboards (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), SQLite Grafana, ${reps.length} rep(s)`,
+                    n,
+                    reps,
+                    PHASES,
+                ),
+            );
             json[`base-${n}`] = reps;
         }
     }
@@ -478,12 +543,20 @@ async function main(): Promise<void> {
         for (let rep = 1; rep <= LATENCY_REPS; rep++) {
             for (const delayMs of rep % 2 ? [0, LATENCY_MS] : [LATENCY_MS, 0]) {
                 single.proxy.delayMs = delayMs;
-                const r = await runStack("ours", LATENCY_N, single, { label: `latency ${delayMs} ms rep ${rep}`, model: "bench", phases: ["up (create)", "destroy"] });
+                const r = await runStack("ours", LATENCY_N, single, {
+                    label: `latency ${delayMs} ms rep ${rep}`,
+                    model: "bench",
+                    phases: ["up (create)", "destroy"],
+                });
                 latency.push({ delayMs, rep, runs: r.phases });
             }
         }
         single.proxy.delayMs = 0;
-        const at = (d: number, phase: Phase) => pick(latency.filter((l) => l.delayMs === d).map((l) => l.runs), phase);
+        const at = (d: number, phase: Phase) =>
+            pick(
+                latency.filter((l) => l.delayMs === d).map((l) => l.runs),
+                phase,
+            );
         md.push(
             `## Remote Grafana: ${LATENCY_N} dashboards, ${LATENCY_MS} ms added to every request vs 0 ms, same run, ${LATENCY_REPS} rep(s)`,
             "",
@@ -497,7 +570,9 @@ async function main(): Promise<void> {
             const z = at(0, phase);
             const d = at(LATENCY_MS, phase);
             const r = ratio(d, z);
-            md.push(`| ${phase} | ${secs(ms(z))} | ${secs(ms(d))} | ${x(r)} | ${Number.isFinite(r) ? verdict(r <= 1.2) : "**FAILED**"} | ${d.length ? reqs(d) : "–"} | ${retriable([...z, ...d])} |`);
+            md.push(
+                `| ${phase} | ${secs(ms(z))} | ${secs(ms(d))} | ${x(r)} | ${Number.isFinite(r) ? verdict(r <= 1.2) : "**FAILED**"} | ${d.length ? reqs(d) : "–"} | ${retriable([...z, ...d])} |`,
+            );
         }
         md.push("");
         json.latency = latency;
@@ -522,8 +597,9 @@ async function main(): Promise<void> {
             md.push(
                 `## HA topology (2 Grafana servers on PostgreSQL 15 behind nginx, round robin), ${HA_N} dashboards, no added latency`,
                 "",
-                `Topology start-up (scripts/ha up): ${(ha.startupMs / 1000).toFixed(1)} s (${Object.entries(ha.startupPhasesMs).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}). ` +
-                    "Ours, one rep each; the SQLite column is the 0 ms run of the latency section (same N).",
+                `Topology start-up (scripts/ha up): ${(ha.startupMs / 1000).toFixed(1)} s (${Object.entries(ha.startupPhasesMs)
+                    .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+                    .join(", ")}). ` + "Ours, one rep each; the SQLite column is the 0 ms run of the latency section (same N).",
                 "",
                 "| phase | SQLite Grafana, file:// state (s) | HA, file:// state (s) | HA, postgres:// state (s) | requests (HA, file://) total / writes / GETs / non-2xx | 5xx + 429 (HA) |",
                 "| --- | --- | --- | --- | --- | --- |",
@@ -532,12 +608,12 @@ async function main(): Promise<void> {
                 const f = file.phases[phase];
                 const p = pg.phases[phase];
                 if (!f || !p) {
-                    md.push(`| ${phase} | ${secs(ms(pick(sqlite, phase)))} | ${f ? secs([f.ms]) : "failed"} | ${p ? secs([p.ms]) : "failed"} | ${f ? reqs([f]) : "–"} | |`);
+                    md.push(
+                        `| ${phase} | ${secs(ms(pick(sqlite, phase)))} | ${f ? secs([f.ms]) : "failed"} | ${p ? secs([p.ms]) : "failed"} | ${f ? reqs([f]) : "–"} | |`,
+                    );
                     continue;
                 }
-                md.push(
-                    `| ${phase} | ${secs(ms(pick(sqlite, phase)))} | ${secs([f.ms])} | ${secs([p.ms])} | ${reqs([f])} | ${retriable([f, p])} |`,
-                );
+                md.push(`| ${phase} | ${secs(ms(pick(sqlite, phase)))} | ${secs([f.ms])} | ${secs([p.ms])} | ${reqs([f])} | ${retriable([f, p])} |`);
             }
             md.push("");
             json.ha = { startupMs: ha.startupMs, startupPhasesMs: ha.startupPhasesMs, file: file.phases, pg: pg.phases };
@@ -547,7 +623,16 @@ async function main(): Promise<void> {
     if (SECTIONS.has("big")) {
         for (const skip of [false, true]) {
             const cpEnv: Record<string, string> = skip ? { PULUMI_SKIP_CHECKPOINTS: "true" } : {};
-            const reps = await compareReps(`big${skip ? " skip-checkpoints" : ""}`, single, BIG_N, 1, BIG_MODEL, ["up (create)", "preview (no change)", "refresh", "destroy"], cpEnv, !skip);
+            const reps = await compareReps(
+                `big${skip ? " skip-checkpoints" : ""}`,
+                single,
+                BIG_N,
+                1,
+                BIG_MODEL,
+                ["up (create)", "preview (no change)", "refresh", "destroy"],
+                cpEnv,
+                !skip,
+            );
             md.push(
                 ...compareTable(
                     `## Real-size dashboards: N = ${BIG_N} models of ~${BIG_KB} KB (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), SQLite Grafana, ` +
@@ -561,7 +646,10 @@ async function main(): Promise<void> {
         }
     }
 
-    env["load average at end"] = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+    env["load average at end"] = os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(" ");
     const minutes = ((Date.now() - began) / 60000).toFixed(1);
     const text = [
         `# Benchmark ${stamp}`,

@@ -6,7 +6,18 @@ import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, containsUnknown, Failure, ORG_ROLES, OrgRole } from "./validate";
+import {
+    checkConnection,
+    checkName,
+    checkOptionalBoolean,
+    checkOptionalInteger,
+    checkOrgId,
+    checkRole,
+    containsUnknown,
+    Failure,
+    ORG_ROLES,
+    OrgRole,
+} from "./validate";
 
 export interface ApiKeyArgs {
     /**

@@ -229,7 +229,10 @@ export class GrafanaClient {
             const msg = `${err.code ?? "error"}: ${err.message}`;
             if (!openBreaker(this.url)) {
                 const tries = (err.config?.["axios-retry"]?.retryCount ?? 0) + 1;
-                processState().breakers.set(this.url, { openedAt: Date.now(), reason: `Grafana at ${this.url} gave no answer to ${tries} tries of an earlier call (${msg})` });
+                processState().breakers.set(this.url, {
+                    openedAt: Date.now(),
+                    reason: `Grafana at ${this.url} gave no answer to ${tries} tries of an earlier call (${msg})`,
+                });
             }
             throw grafanaError(method, path, undefined, msg, retried);
         }

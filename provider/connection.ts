@@ -203,11 +203,13 @@ interface Picked<T> {
 /** One field by precedence: the resource's connection, stack config, env. */
 function pick<F extends ConnectionField>(resource: ConnectionValues | undefined, field: F): Picked<NonNullable<ConnectionValues[F]>> {
     const own = resource?.[field];
-    if (isSet(own)) return { value: parseField(field, own, `connection.${field}`) as NonNullable<ConnectionValues[F]>, setting: `connection.${field}` };
+    if (isSet(own))
+        return { value: parseField(field, own, `connection.${field}`) as NonNullable<ConnectionValues[F]>, setting: `connection.${field}` };
     const stack = processState().stackConfig[field];
     if (isSet(stack)) return { value: stack as NonNullable<ConnectionValues[F]>, setting: `grafana:${field}` };
     const env = process.env[CONNECTION_ENV[field]];
-    if (isSet(env)) return { value: parseField(field, env, CONNECTION_ENV[field]) as NonNullable<ConnectionValues[F]>, setting: CONNECTION_ENV[field] };
+    if (isSet(env))
+        return { value: parseField(field, env, CONNECTION_ENV[field]) as NonNullable<ConnectionValues[F]>, setting: CONNECTION_ENV[field] };
     return { value: undefined, setting: `connection.${field}` };
 }
 

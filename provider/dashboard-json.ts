@@ -90,7 +90,11 @@ export function applyInputs(dashboard: JsonObject, inputs: Record<string, unknow
     const names = declared.map((i) => i.name);
     if (declared.length > 0) {
         for (const k of Object.keys(mapping)) {
-            if (!names.includes(k)) failures.push({ property: `inputs.${k}`, reason: `inputs.${k} is not declared in dashboard.__inputs (it declares: ${names.join(", ")})` });
+            if (!names.includes(k))
+                failures.push({
+                    property: `inputs.${k}`,
+                    reason: `inputs.${k} is not declared in dashboard.__inputs (it declares: ${names.join(", ")})`,
+                });
         }
     }
     const values: Record<string, string> = {};
@@ -237,7 +241,11 @@ function isSplittable(v: unknown): v is unknown[] | JsonObject {
 /** Bytes that splitting every container at each depth adds: a newline and indentation per item, and for the close. */
 function splitCosts(v: unknown, depth: number, costs: number[]): number[] {
     if (!isSplittable(v)) return costs;
-    const items = Array.isArray(v) ? v : Object.keys(v).filter((k) => v[k] !== undefined).map((k) => v[k]);
+    const items = Array.isArray(v)
+        ? v
+        : Object.keys(v)
+              .filter((k) => v[k] !== undefined)
+              .map((k) => v[k]);
     costs[depth] = (costs[depth] ?? 0) + items.length * (depth + 2) + depth + 1;
     for (const x of items) splitCosts(x, depth + 1, costs);
     return costs;

@@ -20,7 +20,17 @@ import {
 import { diffFields } from "./diff";
 import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, containsUnknown, Failure, isUnknown, UNKNOWN } from "./validate";
+import {
+    checkConnection,
+    checkOptionalBoolean,
+    checkOptionalString,
+    checkOrgId,
+    checkUid,
+    containsUnknown,
+    Failure,
+    isUnknown,
+    UNKNOWN,
+} from "./validate";
 
 export interface DashboardArgs {
     /**
@@ -104,7 +114,10 @@ interface GetResult {
     meta: { url: string; version: number; folderUid?: string };
 }
 
-type SavedFields = Pick<DashboardOutputs, "uid" | "url" | "path" | "version" | "dashboardId" | "title" | "dashboardHash" | "serverHash" | "serverRewrites">;
+type SavedFields = Pick<
+    DashboardOutputs,
+    "uid" | "url" | "path" | "version" | "dashboardId" | "title" | "dashboardHash" | "serverHash" | "serverRewrites"
+>;
 
 const label = labeller("Dashboard");
 
@@ -213,7 +226,11 @@ async function titleTaken(client: GrafanaClient, inputs: DashboardInputs, desire
     const title = String(desired.title);
     const query: Record<string, string | number> = { type: "dash-db", query: title, limit: 100 };
     if (inputs.folderUid) query.folderUIDs = inputs.folderUid;
-    const hits = (await client.get<{ uid: string; title: string; folderUid?: string }[]>("/api/search", { orgId: inputs.orgId, query }).catch(() => ({ data: [] }))).data;
+    const hits = (
+        await client
+            .get<{ uid: string; title: string; folderUid?: string }[]>("/api/search", { orgId: inputs.orgId, query })
+            .catch(() => ({ data: [] }))
+    ).data;
     const other = hits.find((h) => h.title === title && (h.folderUid ?? "") === (inputs.folderUid ?? ""));
     const where = inputs.folderUid ? `folder "${inputs.folderUid}"` : "the General folder";
     return new Error(
@@ -259,7 +276,12 @@ function saveHint(inputs: DashboardInputs, orgId: number | undefined) {
 
 /** Grafana-style random uid: only for resources registered without autoUid. */
 function randomUid(): string {
-    return randomBytes(10).toString("base64url").replace(/[^a-zA-Z0-9]/g, "").slice(0, 14) || "d" + Date.now();
+    return (
+        randomBytes(10)
+            .toString("base64url")
+            .replace(/[^a-zA-Z0-9]/g, "")
+            .slice(0, 14) || "d" + Date.now()
+    );
 }
 
 export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = defineProvider({
@@ -274,7 +296,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         checkOrgId(failures, "orgId", raw.orgId, false);
         checkConnection(failures, raw.connection);
         if (raw.inputs !== undefined && raw.inputs !== null && !isUnknown(raw.inputs) && !isJsonObject(raw.inputs)) {
-            failures.push({ property: "inputs", reason: "inputs must be a map of input name to value, e.g. { DS_PROMETHEUS: \"<data source uid>\" }" });
+            failures.push({ property: "inputs", reason: 'inputs must be a map of input name to value, e.g. { DS_PROMETHEUS: "<data source uid>" }' });
         }
         if (isUnknown(raw.dashboard)) return { inputs: news, failures };
         const parsed = parseDashboard(raw.dashboard);
@@ -324,7 +346,13 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                     { uid, version: undefined, overwrite: inputs.overwrite ?? false, ours: !inputs.uid && !!inputs.__autoUid },
                     conn.url,
                 );
-                const outs: DashboardOutputs = { ...withoutModel(inputs), ...saved, orgId, uidDeclared: !!inputs.uid, orgIdDeclared: inputs.orgId !== undefined };
+                const outs: DashboardOutputs = {
+                    ...withoutModel(inputs),
+                    ...saved,
+                    orgId,
+                    uidDeclared: !!inputs.uid,
+                    orgIdDeclared: inputs.orgId !== undefined,
+                };
                 return { id: saved.uid, outs };
             },
             (e) =>
@@ -428,7 +456,9 @@ function modelArg(d: DashboardArgs["dashboard"]): pulumi.Input<string> {
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const dashboardProviderForState = providerForState<DashboardInputs, DashboardOutputs>(__filename, "dashboardProvider", () => require("./host/dashboard"));
+const dashboardProviderForState = providerForState<DashboardInputs, DashboardOutputs>(__filename, "dashboardProvider", () =>
+    require("./host/dashboard"),
+);
 
 /**
  * A Grafana dashboard, saved with an org API key or token (`connection: { auth: apiKey.key }`) or with admin
@@ -472,12 +502,11 @@ export class Dashboard extends dynamic.Resource {
         super(
             dashboardProviderForState(),
             name,
-            resourceProps(
-                name,
-                args,
-                ["uid", "url", "path", "version", "dashboardId", "title", "dashboardHash", "serverHash", "serverRewrites"],
-                { orgId: args.orgId, dashboard: modelArg(args.dashboard), __autoUid: derivedUid("Dashboard", name) },
-            ),
+            resourceProps(name, args, ["uid", "url", "path", "version", "dashboardId", "title", "dashboardHash", "serverHash", "serverRewrites"], {
+                orgId: args.orgId,
+                dashboard: modelArg(args.dashboard),
+                __autoUid: derivedUid("Dashboard", name),
+            }),
             opts,
             "grafana",
             "Dashboard",

@@ -131,7 +131,9 @@ function fieldsOf(ds: DsBody, declared: DataSourceInputs): Partial<DataSourceOut
         basicAuthUser: asDeclared(declared.basicAuthUser, ds.basicAuthUser, ""),
         jsonData: declared.jsonData === undefined && Object.keys(ds.jsonData ?? {}).length === 0 ? undefined : ds.jsonData,
         dataSourceId: ds.id,
-        secureJsonFields: Object.keys(ds.secureJsonFields ?? {}).filter((k) => ds.secureJsonFields?.[k]).sort(),
+        secureJsonFields: Object.keys(ds.secureJsonFields ?? {})
+            .filter((k) => ds.secureJsonFields?.[k])
+            .sort(),
     };
 }
 
@@ -157,10 +159,16 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
         checkOrgId(failures, "orgId", news.orgId, false);
         checkOptionalString(failures, "url", news.url);
         if (typeof news.url === "string" && news.url !== "" && !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(news.url)) {
-            failures.push({ property: "url", reason: `url must be an absolute URL such as http://prometheus:9090 (got ${JSON.stringify(news.url)})` });
+            failures.push({
+                property: "url",
+                reason: `url must be an absolute URL such as http://prometheus:9090 (got ${JSON.stringify(news.url)})`,
+            });
         }
         if (news.access !== undefined && !isUnknown(news.access) && !DATA_SOURCE_ACCESS.includes(news.access)) {
-            failures.push({ property: "access", reason: `access must be one of ${DATA_SOURCE_ACCESS.join(", ")} (got ${JSON.stringify(news.access)})` });
+            failures.push({
+                property: "access",
+                reason: `access must be one of ${DATA_SOURCE_ACCESS.join(", ")} (got ${JSON.stringify(news.access)})`,
+            });
         }
         checkOptionalBoolean(failures, "isDefault", news.isDefault);
         checkOptionalBoolean(failures, "basicAuth", news.basicAuth);
@@ -170,11 +178,19 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
         }
         const secure: unknown = news.secureJsonData;
         if (secure !== undefined && secure !== null && !isUnknown(secure)) {
-            if (!isJsonObject(secure)) failures.push({ property: "secureJsonData", reason: "secureJsonData must be an object of secret settings, e.g. { basicAuthPassword: ... }" });
+            if (!isJsonObject(secure))
+                failures.push({
+                    property: "secureJsonData",
+                    reason: "secureJsonData must be an object of secret settings, e.g. { basicAuthPassword: ... }",
+                });
             else {
                 // Names only: the values are secrets.
                 for (const [k, v] of Object.entries(secure)) {
-                    if (typeof v !== "string" && !isUnknown(v)) failures.push({ property: `secureJsonData.${k}`, reason: `secureJsonData.${k} must be a string (value not shown: it is secret)` });
+                    if (typeof v !== "string" && !isUnknown(v))
+                        failures.push({
+                            property: `secureJsonData.${k}`,
+                            reason: `secureJsonData.${k} must be a string (value not shown: it is secret)`,
+                        });
                 }
             }
         }
@@ -220,10 +236,15 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
                     const existing = await getByUid(client, uid, orgId);
                     const ours = existing && (derived || (existing.name === inputs.name && existing.type === inputs.type));
                     if (!existing || !ours) {
-                        const what = existing ? `uid "${uid}" is taken by data source "${existing.name}" (type ${existing.type})` : `the name "${inputs.name}" is taken by a data source with another uid`;
-                        throw new Error(`${e.message}. In org ${orgId}, ${what}, not made by this resource: choose another ${existing ? "uid" : "name"}, or delete that data source in Grafana`);
+                        const what = existing
+                            ? `uid "${uid}" is taken by data source "${existing.name}" (type ${existing.type})`
+                            : `the name "${inputs.name}" is taken by a data source with another uid`;
+                        throw new Error(
+                            `${e.message}. In org ${orgId}, ${what}, not made by this resource: choose another ${existing ? "uid" : "name"}, or delete that data source in Grafana`,
+                        );
                     }
-                    ds = (await client.put<{ datasource: DsBody }>(`/api/datasources/uid/${encodeURIComponent(uid)}`, body(inputs, uid), scope)).data.datasource;
+                    ds = (await client.put<{ datasource: DsBody }>(`/api/datasources/uid/${encodeURIComponent(uid)}`, body(inputs, uid), scope)).data
+                        .datasource;
                 }
                 const outs: DataSourceOutputs = {
                     ...inputs,
@@ -265,7 +286,11 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
                 // Secure fields declared before and not any more are deleted in Grafana.
                 const declaredBefore = Object.keys(olds.secureJsonData ?? {}).filter((k) => !(k in (news.secureJsonData ?? {})));
                 const ds = (
-                    await client.put<{ datasource: DsBody }>(`/api/datasources/uid/${encodeURIComponent(olds.uid)}`, body(news, olds.uid, declaredBefore), { orgId: olds.orgId })
+                    await client.put<{ datasource: DsBody }>(
+                        `/api/datasources/uid/${encodeURIComponent(olds.uid)}`,
+                        body(news, olds.uid, declaredBefore),
+                        { orgId: olds.orgId },
+                    )
                 ).data.datasource;
                 const outs: DataSourceOutputs = {
                     ...news,
@@ -293,7 +318,21 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
 
 /** The input fields of a stored data source, for ReadResult.inputs. */
 function inputsOf(p: DataSourceOutputs): DataSourceInputs {
-    const { __resourceName, resourceName, name, type, __autoUid, url, access, isDefault, basicAuth, basicAuthUser, jsonData, secureJsonData, connection } = p;
+    const {
+        __resourceName,
+        resourceName,
+        name,
+        type,
+        __autoUid,
+        url,
+        access,
+        isDefault,
+        basicAuth,
+        basicAuthUser,
+        jsonData,
+        secureJsonData,
+        connection,
+    } = p;
     return {
         __resourceName,
         resourceName,
@@ -315,7 +354,9 @@ function inputsOf(p: DataSourceOutputs): DataSourceInputs {
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const dataSourceProviderForState = providerForState<DataSourceInputs, DataSourceOutputs>(__filename, "dataSourceProvider", () => require("./host/data-source"));
+const dataSourceProviderForState = providerForState<DataSourceInputs, DataSourceOutputs>(__filename, "dataSourceProvider", () =>
+    require("./host/data-source"),
+);
 
 /**
  * A Grafana data source. Grafana stores it without contacting the backend, so `url` need not be reachable when the

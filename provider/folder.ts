@@ -164,7 +164,16 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                         );
                     }
                     // This resource's own earlier attempt (an interrupted `up`): take it over and bring it to the declared state.
-                    folder = existing.title === inputs.title ? existing : (await client.put<FolderBody>(`/api/folders/${encodeURIComponent(uid)}`, { title: inputs.title, overwrite: true }, scope)).data;
+                    folder =
+                        existing.title === inputs.title
+                            ? existing
+                            : (
+                                  await client.put<FolderBody>(
+                                      `/api/folders/${encodeURIComponent(uid)}`,
+                                      { title: inputs.title, overwrite: true },
+                                      scope,
+                                  )
+                              ).data;
                 }
                 if (inputs.parentUid !== undefined && (folder.parentUid ?? "") !== inputs.parentUid) {
                     // Grafana without nested folders makes the folder at the root: undo that, then say why.
@@ -231,7 +240,16 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                     url = fullUrl(conn.url, saved.url);
                 }
                 // From the new inputs (an argument removed is gone), plus what Grafana assigned.
-                const outs: FolderOutputs = { ...news, uid: olds.uid, orgId: olds.orgId, folderId: olds.folderId, version, url, uidDeclared: olds.uidDeclared, orgIdDeclared: olds.orgIdDeclared };
+                const outs: FolderOutputs = {
+                    ...news,
+                    uid: olds.uid,
+                    orgId: olds.orgId,
+                    folderId: olds.folderId,
+                    version,
+                    url,
+                    uidDeclared: olds.uidDeclared,
+                    orgIdDeclared: olds.orgIdDeclared,
+                };
                 return { outs };
             },
             (e) => (isStatus(e, 409) ? `Another folder in the same place may already be titled "${news.title}"` : undefined),

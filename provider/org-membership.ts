@@ -168,7 +168,9 @@ async function findMember(client: GrafanaClient, inputs: OrgMembershipInputs): P
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(__filename, "orgMembershipProvider", () => require("./host/org-membership"));
+const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(__filename, "orgMembershipProvider", () =>
+    require("./host/org-membership"),
+);
 
 /**
  * A user's membership and role in an org. A role change is an update; another org or user replaces it. A user who is

@@ -127,7 +127,9 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
 });
 
 /** What the SDK serializes into the state (see providerForState). */
-const organizationProviderForState = providerForState<OrganizationInputs, OrganizationOutputs>(__filename, "organizationProvider", () => require("./host/organization"));
+const organizationProviderForState = providerForState<OrganizationInputs, OrganizationOutputs>(__filename, "organizationProvider", () =>
+    require("./host/organization"),
+);
 
 /**
  * A Grafana organization (needs a Grafana server admin with basic auth). A rename is an in-place update; destroy
@@ -150,13 +152,6 @@ export class Organization extends dynamic.Resource {
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            organizationProviderForState(),
-            name,
-            resourceProps(name, args, ["orgId", "adopted"]),
-            opts,
-            "grafana",
-            "Organization",
-        );
+        super(organizationProviderForState(), name, resourceProps(name, args, ["orgId", "adopted"]), opts, "grafana", "Organization");
     }
 }

@@ -110,13 +110,18 @@ function ours(tokens: ListedToken[], name: string, seed: string): { token: Liste
 }
 
 /** Why a token is due for rotation now, or undefined. */
-export function rotationDue(p: Pick<ServiceAccountTokenOutputs, "expiration" | "hasExpired" | "rotateBeforeExpirySeconds">, at: number): string | undefined {
+export function rotationDue(
+    p: Pick<ServiceAccountTokenOutputs, "expiration" | "hasExpired" | "rotateBeforeExpirySeconds">,
+    at: number,
+): string | undefined {
     if (!p.rotateBeforeExpirySeconds || !p.expiration) return undefined;
     const expires = Date.parse(p.expiration);
     if (!Number.isFinite(expires)) return undefined;
     if (p.hasExpired || expires <= at) return `expired at ${p.expiration}`;
     const left = Math.floor((expires - at) / 1000);
-    return left <= p.rotateBeforeExpirySeconds ? `expires at ${p.expiration}, in ${left}s (< rotateBeforeExpirySeconds ${p.rotateBeforeExpirySeconds})` : undefined;
+    return left <= p.rotateBeforeExpirySeconds
+        ? `expires at ${p.expiration}, in ${left}s (< rotateBeforeExpirySeconds ${p.rotateBeforeExpirySeconds})`
+        : undefined;
 }
 
 async function listTokens(client: GrafanaClient, serviceAccountId: number, orgId: number | undefined): Promise<ListedToken[]> {
@@ -135,9 +140,16 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
         const ttl = news.secondsToLive;
         const rotate = news.rotateBeforeExpirySeconds;
         if (typeof rotate === "number" && !isUnknown(ttl)) {
-            if (!ttl) failures.push({ property: "rotateBeforeExpirySeconds", reason: "rotateBeforeExpirySeconds needs secondsToLive (a token that never expires is never rotated)" });
+            if (!ttl)
+                failures.push({
+                    property: "rotateBeforeExpirySeconds",
+                    reason: "rotateBeforeExpirySeconds needs secondsToLive (a token that never expires is never rotated)",
+                });
             else if (typeof ttl === "number" && rotate >= ttl) {
-                failures.push({ property: "rotateBeforeExpirySeconds", reason: `rotateBeforeExpirySeconds (${rotate}) must be smaller than secondsToLive (${ttl}), or every run would rotate` });
+                failures.push({
+                    property: "rotateBeforeExpirySeconds",
+                    reason: `rotateBeforeExpirySeconds (${rotate}) must be smaller than secondsToLive (${ttl}), or every run would rotate`,
+                });
             }
         }
         return { inputs: news, failures };
@@ -150,7 +162,8 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
             if (f === "orgId" && (n.orgId === undefined || n.orgId === null)) return false;
             // A preview of an update to the ServiceAccount does not know its id (the engine previews outputs from
             // inputs): the id only changes when the account is replaced, which a change of its org (known here) shows.
-            if (f === "serviceAccountId" && (n.serviceAccountId === undefined || n.serviceAccountId === null || isUnknown(n.serviceAccountId))) return false;
+            if (f === "serviceAccountId" && (n.serviceAccountId === undefined || n.serviceAccountId === null || isUnknown(n.serviceAccountId)))
+                return false;
             return containsUnknown(n[f]) || !deepEqual(o[f], n[f]);
         });
         if (rotationDue(olds, now())) replaces.push("expiration");
@@ -181,7 +194,8 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
                     // This call's own first attempt (the name was free a moment ago): its key was lost with the
                     // answer, so it is made again.
                     const lost = (await listTokens(client, inputs.serviceAccountId, orgId)).find((t) => t.name === tokenName);
-                    if (!lost) throw new Error(`${e.message}. The token name "${tokenName}" is taken by another service account's token in org ${orgId}`);
+                    if (!lost)
+                        throw new Error(`${e.message}. The token name "${tokenName}" is taken by another service account's token in org ${orgId}`);
                     await client.delete(`${path}/${lost.id}`, scope);
                     token = (await client.post<TokenBody>(path, body, scope)).data;
                 }

@@ -104,7 +104,8 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                     // taken over when nothing tells it apart from what this resource makes (and it holds no token yet).
                     const found = await findByName(client, inputs.orgId, inputs.name);
                     if (!found) throw e;
-                    const same = found.name === inputs.name && found.role === inputs.role && found.isDisabled === isDisabled && (found.tokens ?? 0) === 0;
+                    const same =
+                        found.name === inputs.name && found.role === inputs.role && found.isDisabled === isDisabled && (found.tokens ?? 0) === 0;
                     if (!same && !e.retried) {
                         throw new Error(
                             `${e.message}. A service account named "${found.name}" already exists in org ${inputs.orgId} (id ${found.id}, role ${found.role}, ${found.tokens ?? 0} tokens), not made by this resource: delete it in Grafana or choose another name`,
@@ -146,10 +147,20 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                     const client = clientFor(resolveConnection(news.connection));
                     await client.patch(`/api/serviceaccounts/${olds.serviceAccountId}`, patch, { orgId: olds.orgId });
                 }
-                const outs: ServiceAccountOutputs = { ...news, isDisabled, orgId: olds.orgId, serviceAccountId: olds.serviceAccountId, login: olds.login, adopted: olds.adopted };
+                const outs: ServiceAccountOutputs = {
+                    ...news,
+                    isDisabled,
+                    orgId: olds.orgId,
+                    serviceAccountId: olds.serviceAccountId,
+                    login: olds.login,
+                    adopted: olds.adopted,
+                };
                 return { outs };
             },
-            (e) => (isStatus(e, 400) && /already exists/i.test((e as Error).message) ? `Another service account in org ${olds.orgId} is already named "${news.name}"` : roleHint(news.role)(e)),
+            (e) =>
+                isStatus(e, 400) && /already exists/i.test((e as Error).message)
+                    ? `Another service account in org ${olds.orgId} is already named "${news.name}"`
+                    : roleHint(news.role)(e),
         );
     },
 
@@ -212,6 +223,13 @@ export class ServiceAccount extends dynamic.Resource {
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
-        super(serviceAccountProviderForState(), name, resourceProps(name, args, ["serviceAccountId", "login", "adopted"]), opts, "grafana", "ServiceAccount");
+        super(
+            serviceAccountProviderForState(),
+            name,
+            resourceProps(name, args, ["serviceAccountId", "login", "adopted"]),
+            opts,
+            "grafana",
+            "ServiceAccount",
+        );
     }
 }

@@ -115,7 +115,6 @@ export function packageSpecifier(file: string, cwd: string = process.cwd()): str
  * they would be serialized into every resource's state.
  */
 export function packageProvider<I, O>(spec: string, methods: readonly string[]): dynamic.ResourceProvider<I, O> {
-     
     const load = () => require(require.resolve(spec, { paths: [process.cwd()] })) as Impl;
     const stub: Record<string, unknown> = {};
     for (const m of methods) stub[m] = (...a: unknown[]) => load()[m]!(...a);

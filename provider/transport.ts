@@ -59,7 +59,10 @@ export function loadPem(value: string, setting: string, kind: PemKind): string {
             throw settingError(setting, `${from}holds no PEM private key (-----BEGIN PRIVATE KEY-----)`);
         }
         if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
-            throw settingError(setting, `${from}holds an encrypted private key; passphrases are not supported (decrypt it: openssl pkey -in key.pem -out key-plain.pem)`);
+            throw settingError(
+                setting,
+                `${from}holds an encrypted private key; passphrases are not supported (decrypt it: openssl pkey -in key.pem -out key-plain.pem)`,
+            );
         }
         try {
             crypto.createPrivateKey({ key: pem, format: "pem" });
@@ -166,7 +169,15 @@ export function httpsAgentFor(url: string, t: TransportSettings): https.Agent | 
 
 /** Part of the client cache key: a digest, so no secret sits in a key that might get printed. */
 export function transportKey(t: TransportSettings): string {
-    const parts = [t.caCert ?? "", t.tlsCert ?? "", t.tlsKey ?? "", String(t.insecureSkipVerify), JSON.stringify(Object.entries(t.httpHeaders).sort()), String(t.retries), String(t.timeoutMs)];
+    const parts = [
+        t.caCert ?? "",
+        t.tlsCert ?? "",
+        t.tlsKey ?? "",
+        String(t.insecureSkipVerify),
+        JSON.stringify(Object.entries(t.httpHeaders).sort()),
+        String(t.retries),
+        String(t.timeoutMs),
+    ];
     return crypto.createHash("sha256").update(parts.join("\u0000")).digest("hex");
 }
 
@@ -201,7 +212,10 @@ const CLIENT_CERT_REJECTED = [
  * A TLS failure in plain words, with the URL's host and what to set; undefined for anything else. For failures
  * without a response (`code` is Node's / OpenSSL's error code) and for proxies that answer instead (nginx's 400s).
  */
-export function describeTransportFailure(url: string, failure: { code?: string; message?: string; status?: number; body?: unknown }): string | undefined {
+export function describeTransportFailure(
+    url: string,
+    failure: { code?: string; message?: string; status?: number; body?: unknown },
+): string | undefined {
     const host = hostOf(url);
     const { code, status } = failure;
     if (status !== undefined) {
@@ -227,7 +241,8 @@ export function describeTransportFailure(url: string, failure: { code?: string; 
         return `TLS: the certificate of ${host} is not issued for this host name (${code}: ${reason}): use a URL with a name the certificate lists`;
     }
     if (code === "CERT_HAS_EXPIRED") return `TLS: the certificate of ${host} has expired (${code}): the server's certificate must be renewed`;
-    if (code === "CERT_NOT_YET_VALID") return `TLS: the certificate of ${host} is not valid yet (${code}): check the server's certificate and both clocks`;
+    if (code === "CERT_NOT_YET_VALID")
+        return `TLS: the certificate of ${host} is not valid yet (${code}): check the server's certificate and both clocks`;
     if (CLIENT_CERT_REQUIRED.includes(code)) {
         return `TLS: ${host} ended the handshake (${code}); it probably requires a client certificate: set tlsCert and tlsKey`;
     }
@@ -263,11 +278,11 @@ export function logWarning(message: string): void {
     if (inHost) {
         try {
             const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-             
+
             const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as typeof import("@grpc/grpc-js");
-             
+
             const engrpc = require("@pulumi/pulumi/proto/engine_grpc_pb");
-             
+
             const engproto = require("@pulumi/pulumi/proto/engine_pb");
             const client = new engrpc.EngineClient(addr, grpc.credentials.createInsecure());
             const req = new engproto.LogRequest();

@@ -43,7 +43,11 @@ export function checkRole(failures: Failure[], property: string, value: unknown,
 export function checkOrgId(failures: Failure[], property: string, value: unknown, required: boolean): void {
     if (isUnknown(value)) return;
     if (value === undefined || value === null) {
-        if (required) failures.push({ property, reason: `${property} is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)` });
+        if (required)
+            failures.push({
+                property,
+                reason: `${property} is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)`,
+            });
         return;
     }
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {

@@ -32,7 +32,10 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
         g = await startGrafana("legacy");
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-ci-"));
         env = pulumiEnv(stateDir);
-        stack = await LocalWorkspace.createOrSelectStack({ stackName: "ci", workDir: PROGRAM_DIR }, { envVars: env, pulumiCommand: await pulumiCommand() });
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: "ci", workDir: PROGRAM_DIR },
+            { envVars: env, pulumiCommand: await pulumiCommand() },
+        );
         await stack.setAllConfig({
             "grafana:url": { value: g.url },
             "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true },
@@ -51,7 +54,11 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
 
     test("a one-panel edit: the preview names the changed field in a few lines, writes nothing, shows no secret", async () => {
         await stack.setAllConfig({ editedPanel: { value: "7" }, editedTitle: { value: "p99 latency, service 8" } });
-        const before = await (await fetch(`${g.url}/api/search?type=dash-db`, { headers: { Authorization: `Basic ${Buffer.from(`admin:${g.adminPassword}`).toString("base64")}` } })).json();
+        const before = await (
+            await fetch(`${g.url}/api/search?type=dash-db`, {
+                headers: { Authorization: `Basic ${Buffer.from(`admin:${g.adminPassword}`).toString("base64")}` },
+            })
+        ).json();
         const { code, out } = await run("bash", [path.join(CI_DIR, "preview.sh")], { ...process.env, ...env, STACK: "ci", PROGRAM_DIR });
         expect(code).toBe(0);
         const lines = out.trimEnd().split("\n");
@@ -67,14 +74,21 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
         expect(out).not.toContain(g.adminPassword);
         expect(out).toMatch(/1 to update/);
         // preview is read-only
-        const after = await (await fetch(`${g.url}/api/search?type=dash-db`, { headers: { Authorization: `Basic ${Buffer.from(`admin:${g.adminPassword}`).toString("base64")}` } })).json();
+        const after = await (
+            await fetch(`${g.url}/api/search?type=dash-db`, {
+                headers: { Authorization: `Basic ${Buffer.from(`admin:${g.adminPassword}`).toString("base64")}` },
+            })
+        ).json();
         expect(after).toEqual(before);
         expect(fs.readFileSync(path.join(PROGRAM_DIR, "preview.txt"), "utf8")).toContain('"title":"p99 latency, service 8"');
     });
 
     test("a check failure on a ~470 KB exported dashboard is reported in a few lines, never by printing the model", async () => {
         const dir = path.resolve(__dirname, "programs/invalid-big");
-        const bad = await LocalWorkspace.createOrSelectStack({ stackName: "invalid", workDir: dir }, { envVars: env, pulumiCommand: await pulumiCommand() });
+        const bad = await LocalWorkspace.createOrSelectStack(
+            { stackName: "invalid", workDir: dir },
+            { envVars: env, pulumiCommand: await pulumiCommand() },
+        );
         try {
             await bad.setAllConfig({ "grafana:url": { value: g.url }, "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true } });
             const err = await bad.preview().then(

@@ -98,20 +98,35 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
         fs.mkdirSync(path.resolve(__dirname, "../../test-results"), { recursive: true });
         fs.writeFileSync(
             path.resolve(__dirname, "../../test-results/ha-startup.json"),
-            JSON.stringify({ startupMs: ha.startupMs, phasesMs: ha.startupPhasesMs, dir: ha.dir, grafanaPids: ha.grafana.map((g) => g.pid), nginxPid: ha.nginx.pid, postgresPid: ha.postgres.pid }) + "\n",
+            JSON.stringify({
+                startupMs: ha.startupMs,
+                phasesMs: ha.startupPhasesMs,
+                dir: ha.dir,
+                grafanaPids: ha.grafana.map((g) => g.pid),
+                nginxPid: ha.nginx.pid,
+                postgresPid: ha.postgres.pid,
+            }) + "\n",
         );
     });
 
     afterAll(async () => {
         // For the report: what nginx saw (statuses; requests it passed on to the other server after a failed try).
         if (ha) {
-            const lines = fs.readFileSync(path.join(ha.nginx.dir, "logs", "access.log"), "utf8").split("\n").filter(Boolean);
+            const lines = fs
+                .readFileSync(path.join(ha.nginx.dir, "logs", "access.log"), "utf8")
+                .split("\n")
+                .filter(Boolean);
             const byStatus: Record<string, number> = {};
             for (const l of lines) {
                 const st = /" (\d{3}) /.exec(l)?.[1] ?? "?";
                 byStatus[st] = (byStatus[st] ?? 0) + 1;
             }
-            const summary = { requests: lines.length, byStatus, passedToNextServer: lines.filter((l) => /upstream=\S+, /.test(l)), non2xx: lines.filter((l) => !/" 2\d\d /.test(l)).slice(0, 50) };
+            const summary = {
+                requests: lines.length,
+                byStatus,
+                passedToNextServer: lines.filter((l) => /upstream=\S+, /.test(l)),
+                non2xx: lines.filter((l) => !/" 2\d\d /.test(l)).slice(0, 50),
+            };
             fs.writeFileSync(path.resolve(__dirname, "../../test-results/ha-nginx.json"), JSON.stringify(summary, null, 1) + "\n");
         }
         for (const s of stacks) await s.workspace.removeStack(s.name, { force: true }).catch(() => undefined);
@@ -171,7 +186,11 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
         const first = teamA.up({
             onEvent: () => {
                 // The first engine event comes after the first update holds the stack's lock.
-                if (!second) second = other.up().then(() => "succeeded", (err: unknown) => String(err));
+                if (!second)
+                    second = other.up().then(
+                        () => "succeeded",
+                        (err: unknown) => String(err),
+                    );
             },
         });
         const up = await first;
@@ -198,7 +217,11 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
         expect(changesOf(pb.changeSummary)).toEqual({});
         expect(changesOf(pc.changeSummary)).toEqual({});
         // nginx spread the writes over both servers.
-        const lines = fs.readFileSync(accessLog, "utf8").slice(logStart).split("\n").filter((l) => l.includes('"POST /api/dashboards/db'));
+        const lines = fs
+            .readFileSync(accessLog, "utf8")
+            .slice(logStart)
+            .split("\n")
+            .filter((l) => l.includes('"POST /api/dashboards/db'));
         const upstreams = new Set(lines.map((l) => /upstream=(\S+)/.exec(l)?.[1]));
         expect(lines.length).toBeGreaterThanOrEqual(100);
         expect(upstreams).toEqual(new Set(ha.grafana.map((g) => g.url.replace("http://", ""))));
@@ -218,17 +241,26 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
                     }
                 },
             })
-            .then((r) => `up succeeded: ${JSON.stringify(changesOf(r.summary.resourceChanges))}`, (err: unknown) => `up failed: ${String(err).slice(0, 2000)}`);
+            .then(
+                (r) => `up succeeded: ${JSON.stringify(changesOf(r.summary.resourceChanges))}`,
+                (err: unknown) => `up failed: ${String(err).slice(0, 2000)}`,
+            );
         expect(killed).toBe(true);
         // Whatever the first up did (nginx retries a refused connection on the other server; a request cut off
         // mid-way comes back as 502 and the provider retries it), the next one converges.
         const next = await stack.up();
         const orgId = next.outputs.orgId.value as number;
         const live = ha.grafana.filter((g) => g !== victim).map((g) => g.url);
-        expect({ first: first.startsWith("up"), titles: await titles(orgId, live) }).toEqual({ first: true, titles: expectedTitles("team-kill", 100) });
+        expect({ first: first.startsWith("up"), titles: await titles(orgId, live) }).toEqual({
+            first: true,
+            titles: expectedTitles("team-kill", 100),
+        });
         expect(await resourceCount(stack, "pulumi-nodejs:dynamic/grafana:Dashboard")).toBe(100);
         expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
         expect(changesOf((await stack.refresh()).summary.resourceChanges)).toEqual({});
-        fs.appendFileSync(path.resolve(__dirname, "../../test-results/ha-kill.log"), `${new Date().toISOString()} first: ${first}\nnext: ${JSON.stringify(changesOf(next.summary.resourceChanges))}\n`);
+        fs.appendFileSync(
+            path.resolve(__dirname, "../../test-results/ha-kill.log"),
+            `${new Date().toISOString()} first: ${first}\nnext: ${JSON.stringify(changesOf(next.summary.resourceChanges))}\n`,
+        );
     });
 });

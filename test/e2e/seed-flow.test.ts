@@ -108,7 +108,10 @@ describe.each(matrix)("seed example, real Pulumi CLI, real Grafana (%s), Node %s
         const dash = await http(g, "GET", `/api/dashboards/uid/${dashboardUid}`, { auth: key });
         expect(dash).toMatchObject({ status: 200, body: { dashboard: { title: "Production Overview", uid: dashboardUid } } });
         const users = (await http(g, "GET", `/api/orgs/${orgId}/users`)).body as { login: string; role: string }[];
-        expect(users.map((u) => [u.login, u.role]).sort()).toEqual([["admin", "Admin"], ["bob", "Viewer"]]);
+        expect(users.map((u) => [u.login, u.role]).sort()).toEqual([
+            ["admin", "Admin"],
+            ["bob", "Viewer"],
+        ]);
     });
 
     test("the state names the package (linked here as an npm workspace) and holds no path of this machine", async () => {
@@ -154,7 +157,9 @@ describe.each(matrix)("seed example, real Pulumi CLI, real Grafana (%s), Node %s
         expect(key).not.toBe(oldKey);
         expect((await http(g, "GET", "/api/org", { auth: key })).body).toMatchObject({ id: orgId });
         expect((await http(g, "GET", "/api/org", { auth: oldKey })).status).toBe(401);
-        const sas = (await http(g, "GET", "/api/serviceaccounts/search?query=apikeycurl", { orgId })).body as { serviceAccounts: { name: string; role: string }[] };
+        const sas = (await http(g, "GET", "/api/serviceaccounts/search?query=apikeycurl", { orgId })).body as {
+            serviceAccounts: { name: string; role: string }[];
+        };
         expect(sas.serviceAccounts.map((s) => [s.name, s.role])).toEqual([["apikeycurl", "Admin"]]);
         if (flavor === "legacy") {
             expect((await http(g, "GET", "/api/auth/keys", { orgId })).body).toEqual([]);
@@ -173,7 +178,10 @@ describe.each(matrix)("seed example, real Pulumi CLI, real Grafana (%s), Node %s
 
     test("a dashboard edited out of band is found by refresh and put back by the next up", async () => {
         const current = (await http(g, "GET", `/api/dashboards/uid/${dashboardUid}`, { auth: key })).body as { dashboard: Record<string, unknown> };
-        const edited = await http(g, "POST", "/api/dashboards/db", { auth: key, body: { dashboard: { ...current.dashboard, title: "Edited by hand" }, overwrite: true } });
+        const edited = await http(g, "POST", "/api/dashboards/db", {
+            auth: key,
+            body: { dashboard: { ...current.dashboard, title: "Edited by hand" }, overwrite: true },
+        });
         expect(edited.status).toBe(200);
         await stack.refresh();
         const preview = await stack.preview({ diff: true });
@@ -213,7 +221,10 @@ describe.each(matrix)("seed example, real Pulumi CLI, real Grafana (%s), Node %s
 
     test("pulumi stack export and the state file hold neither the admin password nor the key in plaintext", async () => {
         const env = { ...process.env, ...pulumiEnv(stateDir, node) };
-        const exported = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], { cwd: SEED_DIR, env }).toString();
+        const exported = execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], {
+            cwd: SEED_DIR,
+            env,
+        }).toString();
         const stateFiles = execFileSync("find", [stateDir, "-name", "*.json", "-path", "*stacks*"]).toString().trim().split("\n");
         expect(stateFiles.length).toBeGreaterThan(0);
         for (const text of [exported, ...stateFiles.map((f) => fs.readFileSync(f, "utf8"))]) {
@@ -222,7 +233,14 @@ describe.each(matrix)("seed example, real Pulumi CLI, real Grafana (%s), Node %s
             expect(text).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret signature: secrets are there, encrypted
         }
         // and the key is in there, encrypted: the CLI gives it back with --show-secrets
-        expect(execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "output", "apiKey", "--show-secrets", "--stack", stack.name], { cwd: SEED_DIR, env }).toString().trim()).toBe(key);
+        expect(
+            execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "output", "apiKey", "--show-secrets", "--stack", stack.name], {
+                cwd: SEED_DIR,
+                env,
+            })
+                .toString()
+                .trim(),
+        ).toBe(key);
     });
 
     test("destroy removes everything; Grafana shows no leftover org, key, service account or dashboard", async () => {

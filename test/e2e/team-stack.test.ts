@@ -65,7 +65,10 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
     beforeAll(async () => {
         g = await startGrafana(flavor);
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `pgd-team-${flavor}-`));
-        stack = await LocalWorkspace.createOrSelectStack({ stackName: `team-${flavor}`, workDir: DIR }, { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() });
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: `team-${flavor}`, workDir: DIR },
+            { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() },
+        );
         await stack.setAllConfig({
             "grafana:url": { value: g.url },
             "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true },
@@ -97,7 +100,11 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
         expect(sa).toMatchObject({ name: "dashboards-bot", role: "Editor", isDisabled: false });
         const typed = (await http(g, "GET", `/api/dashboards/uid/${o.typedDashboardUid.value}`, { auth: key })).body;
         expect(typed.meta.folderUid).toBe(folderUid);
-        expect(typed.dashboard).toMatchObject({ title: "API latency", schemaVersion: 42, panels: [{ type: "timeseries", datasource: { uid: o.dataSourceUid.value } }] });
+        expect(typed.dashboard).toMatchObject({
+            title: "API latency",
+            schemaVersion: 42,
+            panels: [{ type: "timeseries", datasource: { uid: o.dataSourceUid.value } }],
+        });
         const file = (await http(g, "GET", `/api/dashboards/uid/${o.fileDashboardUid.value}`, { auth: key })).body;
         expect(file.meta.folderUid).toBe(folderUid);
         expect(file.dashboard.panels[0].datasource.uid).toBe(o.dataSourceUid.value);
@@ -119,11 +126,16 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
         });
         const up = await stack.up();
         expect(changesOf(up.summary.resourceChanges)).toEqual({ update: 4 });
-        for (const k of ["folderUid", "dataSourceUid", "serviceAccountId", "typedDashboardUid", "tokenName"]) expect(up.outputs[k].value).toEqual(before[k].value);
+        for (const k of ["folderUid", "dataSourceUid", "serviceAccountId", "typedDashboardUid", "tokenName"])
+            expect(up.outputs[k].value).toEqual(before[k].value);
         expect((await http(g, "GET", `/api/folders/${folderUid}`, { orgId })).body).toMatchObject({ title: "Team A (renamed)", version: 2 });
         expect((await http(g, "GET", `/api/serviceaccounts/${before.serviceAccountId.value}`, { orgId })).body.role).toBe("Admin");
-        expect((await http(g, "GET", `/api/datasources/uid/${before.dataSourceUid.value}`, { orgId })).body.url).toBe("http://prometheus.invalid:9091");
-        expect((await http(g, "GET", `/api/dashboards/uid/${before.typedDashboardUid.value}`, { auth: key })).body.dashboard.title).toBe("API latency (p99)");
+        expect((await http(g, "GET", `/api/datasources/uid/${before.dataSourceUid.value}`, { orgId })).body.url).toBe(
+            "http://prometheus.invalid:9091",
+        );
+        expect((await http(g, "GET", `/api/dashboards/uid/${before.typedDashboardUid.value}`, { auth: key })).body.dashboard.title).toBe(
+            "API latency (p99)",
+        );
         expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
     });
 
@@ -144,7 +156,10 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
         const o = await out();
         await http(g, "PUT", `/api/folders/${folderUid}`, { orgId, body: { title: "by hand", overwrite: true } });
         const ds = (await http(g, "GET", `/api/datasources/uid/${o.dataSourceUid.value}`, { orgId })).body;
-        const dropped = await http(g, "PUT", `/api/datasources/uid/${o.dataSourceUid.value}`, { orgId, body: { ...ds, secureJsonData: { httpHeaderValue1: "" } } });
+        const dropped = await http(g, "PUT", `/api/datasources/uid/${o.dataSourceUid.value}`, {
+            orgId,
+            body: { ...ds, secureJsonData: { httpHeaderValue1: "" } },
+        });
         expect(dropped.body.datasource.secureJsonFields).toEqual({});
         await http(g, "PATCH", `/api/serviceaccounts/${o.serviceAccountId.value}`, { orgId, body: { role: "Viewer" } });
         const r = await stack.refresh();
@@ -154,7 +169,9 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
         expect(changesOf((await stack.preview()).changeSummary)).toEqual({ update: 3 });
         await stack.up();
         expect((await http(g, "GET", `/api/folders/${folderUid}`, { orgId })).body.title).toBe("Team A dashboards");
-        expect((await http(g, "GET", `/api/datasources/uid/${o.dataSourceUid.value}`, { orgId })).body.secureJsonFields).toEqual({ httpHeaderValue1: true });
+        expect((await http(g, "GET", `/api/datasources/uid/${o.dataSourceUid.value}`, { orgId })).body.secureJsonFields).toEqual({
+            httpHeaderValue1: true,
+        });
         expect((await http(g, "GET", `/api/serviceaccounts/${o.serviceAccountId.value}`, { orgId })).body.role).toBe("Admin");
         expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
     });
@@ -174,7 +191,9 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
             expect(up.outputs.tokenName.value).toMatch(/^dashboards-2-[0-9a-f]{6}$/);
             expect((await http(g, "GET", "/api/org", { auth: newKey })).status).toBe(200);
             expect((await http(g, "GET", "/api/org", { auth: key })).status).toBe(401);
-            const tokens = (await http(g, "GET", `/api/serviceaccounts/${before.serviceAccountId.value}/tokens`, { orgId })).body as { name: string }[];
+            const tokens = (await http(g, "GET", `/api/serviceaccounts/${before.serviceAccountId.value}/tokens`, { orgId })).body as {
+                name: string;
+            }[];
             expect(tokens.map((t) => t.name)).toEqual([up.outputs.tokenName.value]);
             key = newKey;
         } finally {
@@ -192,11 +211,16 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
 
     test("destroy: the stack's dashboards go first, the folder refuses while a foreign dashboard is in it; forceDestroy then removes everything", async () => {
         const o = await out();
-        const foreign = await http(g, "POST", "/api/dashboards/db", { orgId, body: { dashboard: { title: "Made by hand", uid: "by-hand" }, folderUid } });
+        const foreign = await http(g, "POST", "/api/dashboards/db", {
+            orgId,
+            body: { dashboard: { title: "Made by hand", uid: "by-hand" }, folderUid },
+        });
         expect(foreign.status).toBe(200);
         let message = "";
         await stack.destroy().catch((e: Error) => (message = e.message));
-        expect(message).toContain(`refusing to delete folder "${folderUid}": Grafana would delete what it still holds, which this stack does not manage: dashboard "Made by hand" (uid by-hand)`);
+        expect(message).toContain(
+            `refusing to delete folder "${folderUid}": Grafana would delete what it still holds, which this stack does not manage: dashboard "Made by hand" (uid by-hand)`,
+        );
         expect((await http(g, "GET", `/api/dashboards/uid/${o.typedDashboardUid.value}`, { orgId })).status).toBe(404);
         expect((await http(g, "GET", `/api/dashboards/uid/by-hand`, { orgId })).status).toBe(200);
         expect((await http(g, "GET", `/api/folders/${folderUid}`, { orgId })).status).toBe(200);
@@ -211,7 +235,12 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("team-s
         expect((await http(g, "GET", "/api/search?query=")).body).toEqual([]);
         expect((await http(g, "GET", "/api/datasources")).body).toEqual([]);
         expect((await http(g, "GET", "/api/serviceaccounts/search")).body.serviceAccounts).toEqual([]);
-        const exported = JSON.parse(execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], { cwd: DIR, env: { ...process.env, ...pulumiEnv(stateDir) } }).toString());
+        const exported = JSON.parse(
+            execFileSync(path.join(pulumiBinDir(), "pulumi"), ["stack", "export", "--stack", stack.name], {
+                cwd: DIR,
+                env: { ...process.env, ...pulumiEnv(stateDir) },
+            }).toString(),
+        );
         expect(exported.deployment.resources ?? []).toEqual([]);
     });
 });

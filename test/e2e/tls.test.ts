@@ -89,7 +89,10 @@ async function run(op: (opts: { onOutput: (s: string) => void; onEvent: (e: Engi
 }
 
 async function newStack(name: string, stateDir: string): Promise<Stack> {
-    return LocalWorkspace.createOrSelectStack({ stackName: name, workDir: SEED_DIR }, { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() });
+    return LocalWorkspace.createOrSelectStack(
+        { stackName: name, workDir: SEED_DIR },
+        { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() },
+    );
 }
 
 function exported(stack: Stack, stateDir: string): string[] {

@@ -63,7 +63,10 @@ describe("ApiKey against a fake Grafana over HTTP", () => {
         const c = await p.create(k());
         await p.delete!(c.id, c.outs!);
         // observed on Grafana 10.0: DELETE of a deleted service account -> 500 "Service account deletion error"
-        fake.inject({ method: "DELETE", path: `/api/serviceaccounts/${c.outs!.serviceAccountId}` }, ...Array.from({ length: 6 }, () => ({ status: 500, body: { message: "Service account deletion error" } })));
+        fake.inject(
+            { method: "DELETE", path: `/api/serviceaccounts/${c.outs!.serviceAccountId}` },
+            ...Array.from({ length: 6 }, () => ({ status: 500, body: { message: "Service account deletion error" } })),
+        );
         await expect(p.delete!(c.id, c.outs!)).resolves.toBeUndefined();
         expect(fake.requests.filter((r) => r.method === "GET" && r.path === `/api/serviceaccounts/${c.outs!.serviceAccountId}`)).toHaveLength(1);
     });
@@ -106,14 +109,20 @@ describe("ApiKey against a fake Grafana over HTTP", () => {
 
     it("an interrupted up left the service account without its token: the next create takes it over", async () => {
         await setup("removed404");
-        fake.inject({ method: "POST", path: /^\/api\/serviceaccounts\/\d+\/tokens$/ }, { reset: true }, ...Array.from({ length: 5 }, () => ({ reset: true })));
+        fake.inject(
+            { method: "POST", path: /^\/api\/serviceaccounts\/\d+\/tokens$/ },
+            { reset: true },
+            ...Array.from({ length: 5 }, () => ({ reset: true })),
+        );
         // The process dies between the two calls: simulate by making the cleanup DELETE fail too.
         fake.inject({ method: "DELETE", path: /^\/api\/serviceaccounts\/\d+$/ }, ...Array.from({ length: 6 }, () => ({ reset: true })));
         await errorOf(p.create(k()));
         expect(fake.serviceAccounts(orgId).map((s) => [s.name, s.tokens.length])).toEqual([["apikeycurl", 0]]);
         newProviderProcess();
         const c = await p.create(k());
-        expect(fake.serviceAccounts(orgId)).toEqual([{ id: c.outs!.serviceAccountId, name: "apikeycurl", role: "Admin", tokens: [{ id: c.outs!.tokenId, name: "apikeycurl" }] }]);
+        expect(fake.serviceAccounts(orgId)).toEqual([
+            { id: c.outs!.serviceAccountId, name: "apikeycurl", role: "Admin", tokens: [{ id: c.outs!.tokenId, name: "apikeycurl" }] },
+        ]);
         expect(await orgOfKey(c.outs!.key)).toMatchObject({ id: orgId });
     });
 
@@ -122,11 +131,17 @@ describe("ApiKey against a fake Grafana over HTTP", () => {
         const other = await p.create(k("apikeycurl"));
         await fetch(`${fake.url}/api/serviceaccounts/${other.outs!.serviceAccountId}/tokens`, {
             method: "POST",
-            headers: { Authorization: `Basic ${Buffer.from(process.env.GRAFANA_AUTH!).toString("base64")}`, "X-Grafana-Org-Id": String(orgId), "Content-Type": "application/json" },
+            headers: {
+                Authorization: `Basic ${Buffer.from(process.env.GRAFANA_AUTH!).toString("base64")}`,
+                "X-Grafana-Org-Id": String(orgId),
+                "Content-Type": "application/json",
+            },
             body: JSON.stringify({ name: "ci-token" }),
         });
         const msg = await errorOf(p.create(k()));
-        expect(msg).toMatch(/A service account named "apikeycurl" already exists in org \d+ \(id \d+\) and holds a token "ci-token" this stack did not make/);
+        expect(msg).toMatch(
+            /A service account named "apikeycurl" already exists in org \d+ \(id \d+\) and holds a token "ci-token" this stack did not make/,
+        );
     });
 
     it("a credential-only change updates without calling Grafana", async () => {

@@ -28,7 +28,9 @@ describe("Grafana down: one call spends the retry budget, the others fail at onc
         process.env.GRAFANA_URL = url;
         process.env.GRAFANA_AUTH = "admin:pw";
         process.env.GRAFANA_RETRY_BASE_MS = "50";
-        const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => organizationProvider.create({ name: `o${i}`, __resourceName: `o${i}` })));
+        const results = await Promise.allSettled(
+            Array.from({ length: 20 }, (_, i) => organizationProvider.create({ name: `o${i}`, __resourceName: `o${i}` })),
+        );
         const messages = results.map((r) => (r.status === "rejected" ? (r.reason as Error).message : "created"));
         expect(messages.every((m) => m.startsWith('Organization "o') && m.includes("Grafana POST /api/orgs failed: no response"))).toBe(true);
         const fast = messages.filter((m) => m.includes(`(not sent: Grafana at ${url} gave no answer to 6 tries`));
@@ -106,11 +108,14 @@ describe("A Grafana URL that is not one fails in check, naming the setting, befo
         if (where === "stack") {
             await organizationProvider.configure!({ config: { get: (k: string) => ({ "grafana:url": url })[k], require: () => "" } });
         }
-        const r = await dashboardProvider.check!({} as never, {
-            dashboard: { title: "t" },
-            __resourceName: "d",
-            ...(where === "resource" ? { connection: { url } } : {}),
-        } as never);
+        const r = await dashboardProvider.check!(
+            {} as never,
+            {
+                dashboard: { title: "t" },
+                __resourceName: "d",
+                ...(where === "resource" ? { connection: { url } } : {}),
+            } as never,
+        );
         expect(r.failures!.map((f) => f.reason).join("; ")).toContain(reason);
     });
 });

@@ -59,8 +59,15 @@ afterEach(async () => {
 });
 
 /** A fake Grafana over HTTPS; GRAFANA_URL points at it. */
-async function startHttps(server: { cert: string; key: string }, extra: { clientCa?: string; requireHeaders?: Record<string, string> } = {}): Promise<FakeGrafana> {
-    fake = await FakeGrafana.start({ adminPassword: ADMIN_PASSWORD, https: { cert: server.cert, key: server.key, clientCa: extra.clientCa }, requireHeaders: extra.requireHeaders });
+async function startHttps(
+    server: { cert: string; key: string },
+    extra: { clientCa?: string; requireHeaders?: Record<string, string> } = {},
+): Promise<FakeGrafana> {
+    fake = await FakeGrafana.start({
+        adminPassword: ADMIN_PASSWORD,
+        https: { cert: server.cert, key: server.key, clientCa: extra.clientCa },
+        requireHeaders: extra.requireHeaders,
+    });
     process.env.GRAFANA_URL = fake.url;
     return fake;
 }
@@ -96,7 +103,9 @@ describe("TLS errors name the host and what to set, never key material", () => {
         await fake!.stop();
 
         await startHttps(pki.selfSigned);
-        expect(await errorOf(org.create(orgInputs()))).toContain(`the certificate of ${hostOf(fake!)} is not signed by a CA this provider trusts (DEPTH_ZERO_SELF_SIGNED_CERT)`);
+        expect(await errorOf(org.create(orgInputs()))).toContain(
+            `the certificate of ${hostOf(fake!)} is not signed by a CA this provider trusts (DEPTH_ZERO_SELF_SIGNED_CERT)`,
+        );
         await fake!.stop();
 
         await startHttps(pki.wrongName);
@@ -215,13 +224,21 @@ describe("precedence: resource connection > stack config (grafana:*) > env, per 
         expect(fake.requests.find((r) => r.path === "/api/dashboards/db")?.orgHeader).toBe(String(orgId));
 
         // a token is already scoped to its org: no default applies, the key's own org is used
-        const withToken = await dashboardProvider.check!({} as never, { dashboard: { title: "T" }, __resourceName: "d", connection: { auth: "glsa_token" } } as never);
+        const withToken = await dashboardProvider.check!(
+            {} as never,
+            { dashboard: { title: "T" }, __resourceName: "d", connection: { auth: "glsa_token" } } as never,
+        );
         expect(withToken.inputs!.orgId).toBeUndefined();
         // and without any default the required orgId fails, naming where a default can come from
         delete process.env.GRAFANA_ORG_ID;
         processState().stackConfig = {};
         const none = await apiKeyProvider.check!({} as never, { name: "k", role: "Admin", __resourceName: "k" } as never);
-        expect(none.failures).toEqual([{ property: "orgId", reason: "orgId is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)" }]);
+        expect(none.failures).toEqual([
+            {
+                property: "orgId",
+                reason: "orgId is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)",
+            },
+        ]);
     });
 });
 
@@ -229,19 +246,28 @@ describe("validation in check and configure: the setting named, no secret echoed
     it("check: unreadable file, PEM that does not parse, negative retries, bad headers, a key that is not the certificate's", async () => {
         const bad = path.join(pki.dir, "garbage.pem");
         fs.writeFileSync(bad, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
-        const r = await org.check!({} as never, orgInputs({
-            caCert: path.join(pki.dir, "missing.crt"),
-            tlsCert: bad,
-            tlsKey: pki.server.key.replace(/[A-Za-z0-9+/]{20}/, "AAAAAAAAAAAAAAAAAAAA"),
-            retries: -1,
-            timeout: 0,
-            orgId: 0,
-            insecureSkipVerify: "yes",
-            httpHeaders: { "X-Proxy-Token": 42, "Bad Header": PROXY_TOKEN },
-        }) as never);
+        const r = await org.check!(
+            {} as never,
+            orgInputs({
+                caCert: path.join(pki.dir, "missing.crt"),
+                tlsCert: bad,
+                tlsKey: pki.server.key.replace(/[A-Za-z0-9+/]{20}/, "AAAAAAAAAAAAAAAAAAAA"),
+                retries: -1,
+                timeout: 0,
+                orgId: 0,
+                insecureSkipVerify: "yes",
+                httpHeaders: { "X-Proxy-Token": 42, "Bad Header": PROXY_TOKEN },
+            }) as never,
+        );
         expect(r.failures).toEqual([
-            { property: "connection.caCert", reason: `connection.caCert: is neither PEM text nor a readable file: cannot read "${path.join(pki.dir, "missing.crt")}" (ENOENT)` },
-            { property: "connection.tlsCert", reason: `connection.tlsCert: the file "${bad}" holds a certificate that does not parse (certificate 1 of 1)` },
+            {
+                property: "connection.caCert",
+                reason: `connection.caCert: is neither PEM text nor a readable file: cannot read "${path.join(pki.dir, "missing.crt")}" (ENOENT)`,
+            },
+            {
+                property: "connection.tlsCert",
+                reason: `connection.tlsCert: the file "${bad}" holds a certificate that does not parse (certificate 1 of 1)`,
+            },
             { property: "connection.tlsKey", reason: "connection.tlsKey: holds a private key that does not parse" },
             { property: "connection.insecureSkipVerify", reason: 'connection.insecureSkipVerify: must be true or false (got "yes")' },
             { property: "connection.orgId", reason: "connection.orgId: must be an integer >= 1 (got 0)" },
@@ -250,13 +276,21 @@ describe("validation in check and configure: the setting named, no secret echoed
             { property: "connection.timeout", reason: "connection.timeout: must be a number of seconds > 0 (got 0)" },
         ]);
         const mismatch = await org.check!({} as never, orgInputs({ tlsCert: pki.client.certFile, tlsKey: pki.rogueClient.key }) as never);
-        expect(mismatch.failures).toEqual([{ property: "connection.tlsKey", reason: "connection.tlsKey: is not the private key of the certificate in connection.tlsCert" }]);
+        expect(mismatch.failures).toEqual([
+            { property: "connection.tlsKey", reason: "connection.tlsKey: is not the private key of the certificate in connection.tlsCert" },
+        ]);
         const keyPath = await org.check!({} as never, orgInputs({ tlsCert: pki.client.certFile, tlsKey: "MHcCAQEEIBBBBBBBBBBBBB" }) as never);
-        expect(keyPath.failures).toEqual([{ property: "connection.tlsKey", reason: "connection.tlsKey: is neither PEM text nor a readable file: cannot read (ENOENT)" }]);
+        expect(keyPath.failures).toEqual([
+            { property: "connection.tlsKey", reason: "connection.tlsKey: is neither PEM text nor a readable file: cannot read (ENOENT)" },
+        ]);
         const header = await org.check!({} as never, orgInputs({ httpHeaders: { "Bad Header": PROXY_TOKEN, Authorization: "Bearer x" } }) as never);
-        expect(header.failures).toEqual([{ property: "connection.httpHeaders", reason: 'connection.httpHeaders: "Bad Header" is not a valid HTTP header name' }]);
+        expect(header.failures).toEqual([
+            { property: "connection.httpHeaders", reason: 'connection.httpHeaders: "Bad Header" is not a valid HTTP header name' },
+        ]);
         const auth = await org.check!({} as never, orgInputs({ httpHeaders: { Authorization: "Bearer x" } }) as never);
-        expect(auth.failures![0].reason).toBe("connection.httpHeaders: may not set Authorization: the provider sets it (use auth for Authorization, orgId for X-Grafana-Org-Id)");
+        expect(auth.failures![0].reason).toBe(
+            "connection.httpHeaders: may not set Authorization: the provider sets it (use auth for Authorization, orgId for X-Grafana-Org-Id)",
+        );
         expectNoSecrets(JSON.stringify([r, mismatch, keyPath, header, auth].map((x) => x.failures)));
         expect(JSON.stringify(keyPath.failures)).not.toContain("MHcCAQEEIBBBBBBBBBBBBB");
     });
@@ -264,7 +298,14 @@ describe("validation in check and configure: the setting named, no secret echoed
     it("configure: bad stack config and bad env fail before any call, every problem named, no value echoed", async () => {
         process.env.GRAFANA_HTTP_HEADERS = `{"X-Proxy-Token": "${PROXY_TOKEN}"`; // broken JSON holding a secret
         process.env.GRAFANA_TLS_KEY = path.join(pki.dir, "nope.key");
-        const msg = await errorOf(configure({ "grafana:retries": "-3", "grafana:caCert": pki.server.keyFile, "grafana:insecureSkipVerify": "maybe", "grafana:orgId": "two" }));
+        const msg = await errorOf(
+            configure({
+                "grafana:retries": "-3",
+                "grafana:caCert": pki.server.keyFile,
+                "grafana:insecureSkipVerify": "maybe",
+                "grafana:orgId": "two",
+            }),
+        );
         expect(msg).toBe(
             "invalid Grafana connection settings: " +
                 [
@@ -286,9 +327,11 @@ describe("validation in check and configure: the setting named, no secret echoed
         expect(await errorOf(configure({ "grafana:tlsKey": enc }))).toBe(
             `invalid Grafana connection settings: grafana:tlsKey: the file holds an encrypted private key; passphrases are not supported (decrypt it: openssl pkey -in key.pem -out key-plain.pem)`,
         );
-        expect(await errorOf(configure({ "grafana:tlsKey": pki.client.keyFile, "grafana:url": "https://127.0.0.1:1" }).then(() => org.create(orgInputs())))).toBe(
-            'Organization "tlsorg": grafana:tlsKey: is set but no tlsCert is: set the client certificate too',
-        );
+        expect(
+            await errorOf(
+                configure({ "grafana:tlsKey": pki.client.keyFile, "grafana:url": "https://127.0.0.1:1" }).then(() => org.create(orgInputs())),
+            ),
+        ).toBe('Organization "tlsorg": grafana:tlsKey: is set but no tlsCert is: set the client certificate too');
     });
 });
 

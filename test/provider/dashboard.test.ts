@@ -126,7 +126,9 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         await p.create(await checked({ dashboard: { ...tutorial, uid: "taken", title: "Theirs" }, orgId }));
         const mine = await checked({ dashboard: { ...tutorial, uid: "taken" }, orgId });
         const msg = await errorOf(p.create(mine));
-        expect(msg).toMatch(/failed: 412 The dashboard has been changed by someone else\. A dashboard with uid "taken" already exists in this org with other content; set overwrite: true/);
+        expect(msg).toMatch(
+            /failed: 412 The dashboard has been changed by someone else\. A dashboard with uid "taken" already exists in this org with other content; set overwrite: true/,
+        );
     });
 
     it("a save whose answer was lost adopts its first attempt: one dashboard, no error", async () => {
@@ -146,7 +148,10 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
     it("when its org key was deleted, read and delete fall back to the stack's admin connection", async () => {
         const c = await p.create(await checked({ dashboard: tutorial, connection: { auth: key } }));
         const keyId = fake.apiKeys(orgId)[0].id;
-        await fetch(`${fake.url}/api/auth/keys/${keyId}`, { method: "DELETE", headers: { Authorization: `Basic ${Buffer.from(process.env.GRAFANA_AUTH!).toString("base64")}`, "X-Grafana-Org-Id": String(orgId) } });
+        await fetch(`${fake.url}/api/auth/keys/${keyId}`, {
+            method: "DELETE",
+            headers: { Authorization: `Basic ${Buffer.from(process.env.GRAFANA_AUTH!).toString("base64")}`, "X-Grafana-Org-Id": String(orgId) },
+        });
         expect((await p.read!(c.id, c.outs!)).id).toBe(c.id);
         await p.delete!(c.id, c.outs!);
         expect(fake.dashboards(orgId)).toEqual([]);
@@ -169,7 +174,10 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
 describe("Dashboard under real faults (fake Grafana imitating them)", () => {
     it("a save Grafana applied but answered 412 (SQLite re-run) counts as done: update", async () => {
         const c = await p.create(await checked({ dashboard: tutorial, orgId }));
-        fake.inject({ method: "POST", path: "/api/dashboards/db" }, { applyThenStatus: true, status: 412, body: { status: "version-mismatch", message: "The dashboard has been changed by someone else" } });
+        fake.inject(
+            { method: "POST", path: "/api/dashboards/db" },
+            { applyThenStatus: true, status: 412, body: { status: "version-mismatch", message: "The dashboard has been changed by someone else" } },
+        );
         const u = await p.update!(c.id, c.outs!, await checked({ dashboard: { ...tutorial, title: "Renamed" }, orgId }));
         expect(u.outs).toMatchObject({ version: 2, title: "Renamed" });
         expect(fake.dashboards(orgId).map((d) => [d.uid, d.version, d.json.title])).toEqual([[c.id, 2, "Renamed"]]);
@@ -177,7 +185,10 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
     });
 
     it("a save Grafana applied but answered 412 counts as done: create", async () => {
-        fake.inject({ method: "POST", path: "/api/dashboards/db" }, { applyThenStatus: true, status: 412, body: { status: "version-mismatch", message: "The dashboard has been changed by someone else" } });
+        fake.inject(
+            { method: "POST", path: "/api/dashboards/db" },
+            { applyThenStatus: true, status: 412, body: { status: "version-mismatch", message: "The dashboard has been changed by someone else" } },
+        );
         const c = await p.create(await checked({ dashboard: tutorial, orgId }));
         expect(c.outs).toMatchObject({ uid: "auto-prod-uid", version: 1 });
         expect(fake.dashboards(orgId)).toHaveLength(1);
@@ -201,7 +212,9 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
             body: JSON.stringify({ dashboard: { ...tutorial, uid: c.id, title: "Theirs", version: 1 } }),
         });
         const msg = await errorOf(p.update!(c.id, c.outs!, await checked({ dashboard: { ...tutorial, title: "Mine" }, orgId })));
-        expect(msg).toMatch(/412 The dashboard has been changed by someone else\. The dashboard was changed outside this stack: run `pulumi refresh`/);
+        expect(msg).toMatch(
+            /412 The dashboard has been changed by someone else\. The dashboard was changed outside this stack: run `pulumi refresh`/,
+        );
         expect(fake.dashboards(orgId)[0].json.title).toBe("Theirs");
     });
 

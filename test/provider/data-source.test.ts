@@ -26,7 +26,18 @@ const d = (extra: Partial<DataSourceInputs> = {}): DataSourceInputs => ({
 
 describe("DataSource: check (no HTTP)", () => {
     it("names the field and never echoes a secret value", async () => {
-        const r = await p.check!({} as never, { __resourceName: "x", name: "", type: "prometheus", url: "prometheus:9090", access: "server", jsonData: [1], secureJsonData: { pw: 42, tok: SECRET } } as never);
+        const r = await p.check!(
+            {} as never,
+            {
+                __resourceName: "x",
+                name: "",
+                type: "prometheus",
+                url: "prometheus:9090",
+                access: "server",
+                jsonData: [1],
+                secureJsonData: { pw: 42, tok: SECRET },
+            } as never,
+        );
         expect(r.failures!.map((x) => x.property)).toEqual(["name", "url", "access", "jsonData", "secureJsonData.pw"]);
         expect(JSON.stringify(r.failures)).not.toContain(SECRET);
         expect(r.failures![4].reason).toBe("secureJsonData.pw must be a string (value not shown: it is secret)");
@@ -38,7 +49,13 @@ describe.each(["10.0.0", "12.1.0"])("DataSource against a fake Grafana %s", (ver
         await setup(version);
         const c = await p.create(d());
         expect(c.id).toBe(`${orgId}:auto-prom`);
-        expect(c.outs).toMatchObject({ uid: "auto-prom", orgId, secureJsonFields: ["httpHeaderValue1"], url: "http://127.0.0.1:1", jsonData: { httpMethod: "POST" } });
+        expect(c.outs).toMatchObject({
+            uid: "auto-prom",
+            orgId,
+            secureJsonFields: ["httpHeaderValue1"],
+            url: "http://127.0.0.1:1",
+            jsonData: { httpMethod: "POST" },
+        });
         expect(c.outs!.access).toBeUndefined(); // Grafana's default, not declared: no drift
         const post = fake.requests.find((r) => r.method === "POST" && r.path === "/api/datasources")!;
         expect(post.orgHeader).toBe(String(orgId));
@@ -49,7 +66,11 @@ describe.each(["10.0.0", "12.1.0"])("DataSource against a fake Grafana %s", (ver
         expect(await p.diff!(c.id, c.outs!, d({ secureJsonData: { httpHeaderValue1: "other" } }))).toMatchObject({ changes: true, replaces: [] });
         expect(await p.diff!(c.id, c.outs!, d({ uid: "declared" }))).toMatchObject({ replaces: ["uid"] });
 
-        const u = await p.update!(c.id, c.outs!, d({ url: "http://127.0.0.1:2", isDefault: true, secureJsonData: undefined, basicAuth: true, basicAuthUser: "u" }));
+        const u = await p.update!(
+            c.id,
+            c.outs!,
+            d({ url: "http://127.0.0.1:2", isDefault: true, secureJsonData: undefined, basicAuth: true, basicAuthUser: "u" }),
+        );
         expect(u.outs).toMatchObject({ url: "http://127.0.0.1:2", isDefault: true, secureJsonFields: [], basicAuthUser: "u" });
         expect(u.outs!.secureJsonData).toBeUndefined();
         expect(fake.dataSourceList(orgId)[0]).toMatchObject({ url: "http://127.0.0.1:2", secure: {} });

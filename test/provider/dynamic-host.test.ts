@@ -39,7 +39,10 @@ async function check(reg: Registration, name: string, news: Props) {
     const res = await call("check", req);
     return {
         inputs: (res.getInputs() as { toJavaScript(): Props }).toJavaScript(),
-        failures: (res.getFailuresList() as { getProperty(): string; getReason(): string }[]).map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+        failures: (res.getFailuresList() as { getProperty(): string; getReason(): string }[]).map((f) => ({
+            property: f.getProperty(),
+            reason: f.getReason(),
+        })),
     };
 }
 
@@ -96,7 +99,11 @@ beforeAll(async () => {
     const root = path.resolve(__dirname, "../..");
     // The provider host gets no GRAFANA_* env: its connection must come from the engine's Configure call.
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
-    host = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    host = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], {
+        cwd: root,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     const port = await new Promise<string>((resolve, reject) => {
         host.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim()));
         host.once("exit", (code) => reject(new Error(`provider host exited ${code}`)));
@@ -117,7 +124,11 @@ afterAll(async () => {
 
 describe("the real @pulumi/pulumi dynamic-provider host, over gRPC, with the SDK's own serialized providers", () => {
     it("registers the documented type tokens, and the serialized text holds no credential", () => {
-        expect(Object.values(regs).map((r) => r.type).sort()).toEqual([
+        expect(
+            Object.values(regs)
+                .map((r) => r.type)
+                .sort(),
+        ).toEqual([
             "pulumi-nodejs:dynamic/grafana:ApiKey",
             "pulumi-nodejs:dynamic/grafana:Dashboard",
             "pulumi-nodejs:dynamic/grafana:OrgMembership",
@@ -161,7 +172,13 @@ describe("the real @pulumi/pulumi dynamic-provider host, over gRPC, with the SDK
         expect(key.outs).toMatchObject({ kind: "serviceaccount", orgId });
         expect(key.outs.key).toMatch(/^glsa_/);
 
-        const dashIn = (await check(regs.dash, "dash", { dashboard: { title: "Production Overview", rows: [{}], schemaVersion: 6 }, connection: { auth: key.outs.key }, __resourceName: "dash" })).inputs;
+        const dashIn = (
+            await check(regs.dash, "dash", {
+                dashboard: { title: "Production Overview", rows: [{}], schemaVersion: 6 },
+                connection: { auth: key.outs.key },
+                __resourceName: "dash",
+            })
+        ).inputs;
         const dash = await create(regs.dash, "dash", dashIn);
         expect(fake.dashboards(orgId).map((d) => d.uid)).toEqual([dash.id]);
         expect(fake.requests.find((r) => r.path === "/api/dashboards/db")?.auth).toBe("bearer");

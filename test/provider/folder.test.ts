@@ -29,16 +29,33 @@ describe("Folder: check and diff (no HTTP)", () => {
         expect(bad.map((x) => x.property)).toEqual(["uid", "parentUid", "orgId", "forceDestroy"]);
         const derived = await p.check!({} as never, { __resourceName: "x", title: "t", __autoUid: "auto-x" } as never);
         expect(derived.inputs).toMatchObject({ uid: "auto-x", __uidDerived: true }); // an input: previews of updates know it
-        expect((await p.check!({} as never, { __resourceName: "x", title: "t", uid: "mine", __autoUid: "auto-x" } as never)).inputs!.__uidDerived).toBeUndefined();
-        expect(await check({ __resourceName: "x", title: "t", uid: "same", parentUid: "same" })).toEqual([{ property: "parentUid", reason: "parentUid must not be the folder's own uid" }]);
+        expect(
+            (await p.check!({} as never, { __resourceName: "x", title: "t", uid: "mine", __autoUid: "auto-x" } as never)).inputs!.__uidDerived,
+        ).toBeUndefined();
+        expect(await check({ __resourceName: "x", title: "t", uid: "same", parentUid: "same" })).toEqual([
+            { property: "parentUid", reason: "parentUid must not be the folder's own uid" },
+        ]);
     });
 
     it("title and parent change in place; uid and org replace; a missing uid keeps the assigned one", async () => {
-        const old = { ...f(), uid: "auto-team-a", orgId: 2, folderId: 1, url: "", version: 1, uidDeclared: false, orgIdDeclared: true } as FolderOutputs;
+        const old = {
+            ...f(),
+            uid: "auto-team-a",
+            orgId: 2,
+            folderId: 1,
+            url: "",
+            version: 1,
+            uidDeclared: false,
+            orgIdDeclared: true,
+        } as FolderOutputs;
         expect(await p.diff!("2:auto-team-a", old, f({ orgId: 2 }))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
         expect(await p.diff!("x", old, f({ orgId: 2, title: "B" }))).toMatchObject({ changes: true, replaces: [] });
         expect(await p.diff!("x", old, f({ orgId: 2, parentUid: "p" }))).toMatchObject({ changes: true, replaces: [] });
-        expect(await p.diff!("x", old, f({ orgId: 2, uid: "other" }))).toMatchObject({ changes: true, replaces: ["uid"], deleteBeforeReplace: false });
+        expect(await p.diff!("x", old, f({ orgId: 2, uid: "other" }))).toMatchObject({
+            changes: true,
+            replaces: ["uid"],
+            deleteBeforeReplace: false,
+        });
         expect(await p.diff!("x", old, f({ orgId: 3 }))).toMatchObject({ replaces: ["orgId"] });
     });
 });
@@ -56,7 +73,11 @@ describe.each(["10.0.0", "12.1.0"])("Folder against a fake Grafana %s", (version
         // Renamed in Grafana: read shows it, so the next diff plans the update back.
         await fetch(`${fake.url}/api/folders/auto-team-a`, {
             method: "PUT",
-            headers: { Authorization: `Basic ${Buffer.from(process.env.GRAFANA_AUTH!).toString("base64")}`, "X-Grafana-Org-Id": String(orgId), "Content-Type": "application/json" },
+            headers: {
+                Authorization: `Basic ${Buffer.from(process.env.GRAFANA_AUTH!).toString("base64")}`,
+                "X-Grafana-Org-Id": String(orgId),
+                "Content-Type": "application/json",
+            },
             body: JSON.stringify({ title: "by hand", overwrite: true }),
         });
         const r = await p.read!(c.id, u.outs!);
@@ -86,7 +107,9 @@ describe.each(["10.0.0", "12.1.0"])("Folder against a fake Grafana %s", (version
         await p.create(f({ orgId, uid: "shared", title: "Theirs", __resourceName: "theirs" }));
         const msg = await errorOf(p.create(f({ orgId, uid: "shared", title: "Ours" })));
         expect(msg).toContain('Folder "team-a": Grafana POST /api/folders failed: ');
-        expect(msg).toContain(version === "10.0.0" ? "412 the folder has been changed by someone else" : "409 a folder with the same UID already exists");
+        expect(msg).toContain(
+            version === "10.0.0" ? "412 the folder has been changed by someone else" : "409 a folder with the same UID already exists",
+        );
         expect(msg).toContain('A folder with uid "shared" already exists in org');
         expect(msg).toContain('(title "Theirs")');
         expect(fake.folderList(orgId).map((x) => x.title)).toEqual(["Theirs"]);
@@ -115,11 +138,15 @@ describe("Folder: nested folders", () => {
         await setup({ version: "10.0.0" });
         await p.create(f({ orgId, uid: "parent", title: "Parent", __resourceName: "parent" }));
         const msg = await errorOf(p.create(f({ orgId, parentUid: "parent" })));
-        expect(msg).toMatch(/^Folder "team-a": Grafana at http:\/\/127\.0\.0\.1:\d+ ignored parentUid "parent": it has no nested folders\. Grafana 10\.x needs the feature toggle nestedFolders/);
+        expect(msg).toMatch(
+            /^Folder "team-a": Grafana at http:\/\/127\.0\.0\.1:\d+ ignored parentUid "parent": it has no nested folders\. Grafana 10\.x needs the feature toggle nestedFolders/,
+        );
         expect(fake.folderList(orgId).map((x) => x.uid)).toEqual(["parent"]);
         // Moving an existing folder is refused the same way.
         const c = await p.create(f({ orgId }));
-        expect(await errorOf(p.update!(c.id, c.outs!, f({ orgId, parentUid: "parent" })))).toContain('ignored parentUid "parent": it has no nested folders');
+        expect(await errorOf(p.update!(c.id, c.outs!, f({ orgId, parentUid: "parent" })))).toContain(
+            'ignored parentUid "parent": it has no nested folders',
+        );
     });
 
     it("Grafana 12.x: created under its parent, moved in place, and a parent delete refuses while a foreign subfolder remains", async () => {

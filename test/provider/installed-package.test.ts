@@ -15,7 +15,11 @@ beforeAll(() => {
     // (a package may require itself by name through its "exports").
     fs.writeFileSync(path.join(prog, "package.json"), JSON.stringify({ name: "installed-test-program", private: true }));
     const pkg = path.join(prog, "node_modules", "pulumi-grafana-dynamic");
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(pkg, "dist")], { cwd: ROOT });
+    execFileSync(
+        process.execPath,
+        [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(pkg, "dist")],
+        { cwd: ROOT },
+    );
     fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "pulumi-grafana-dynamic", main: "dist/index.js" }));
 }, 120_000);
 

@@ -11,7 +11,13 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-const m = (loginOrEmail: string, role: OrgMembershipInputs["role"], extra = {}): OrgMembershipInputs => ({ orgId, loginOrEmail, role, __resourceName: "member", ...extra });
+const m = (loginOrEmail: string, role: OrgMembershipInputs["role"], extra = {}): OrgMembershipInputs => ({
+    orgId,
+    loginOrEmail,
+    role,
+    __resourceName: "member",
+    ...extra,
+});
 
 describe("OrgMembership against a fake Grafana over HTTP", () => {
     it("adopts the org creator's existing membership (409) instead of failing, and leaves it on delete", async () => {

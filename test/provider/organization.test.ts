@@ -51,7 +51,11 @@ describe("Organization against a fake Grafana over HTTP", () => {
     });
 
     it("retries 500 'database is locked' and 429, then succeeds", async () => {
-        fake.inject({ method: "POST", path: "/api/orgs" }, { status: 500, body: { message: "database is locked" } }, { status: 429, body: { message: "Too many requests" }, headers: { "retry-after": "0" } });
+        fake.inject(
+            { method: "POST", path: "/api/orgs" },
+            { status: 500, body: { message: "database is locked" } },
+            { status: 429, body: { message: "Too many requests" }, headers: { "retry-after": "0" } },
+        );
         const c = await p.create(inputs());
         expect(c.outs!.orgId).toBeGreaterThan(1);
         expect(fake.requests.filter((r) => r.method === "POST" && r.path === "/api/orgs")).toHaveLength(3);
@@ -59,7 +63,10 @@ describe("Organization against a fake Grafana over HTTP", () => {
     });
 
     it("gives up after bounded retries of a persistent 500", async () => {
-        fake.inject({ method: "POST", path: "/api/orgs" }, ...Array.from({ length: 10 }, () => ({ status: 500, body: { message: "database is locked" } })));
+        fake.inject(
+            { method: "POST", path: "/api/orgs" },
+            ...Array.from({ length: 10 }, () => ({ status: 500, body: { message: "database is locked" } })),
+        );
         const msg = await errorOf(p.create(inputs()));
         expect(msg).toBe('Organization "apiorg": Grafana POST /api/orgs failed: 500 database is locked');
         expect(fake.requests.filter((r) => r.path === "/api/orgs")).toHaveLength(6); // 1 + 5 retries
@@ -92,7 +99,10 @@ describe("Organization against a fake Grafana over HTTP", () => {
     });
 
     it("check rejects an empty name before any HTTP call", async () => {
-        const r = await p.check!({} as never, { name: " ", __resourceName: "apiorg", connection: { url: "nope", auth: "admin:secret-xyz" } } as never);
+        const r = await p.check!(
+            {} as never,
+            { name: " ", __resourceName: "apiorg", connection: { url: "nope", auth: "admin:secret-xyz" } } as never,
+        );
         expect(r.failures).toEqual([
             { property: "name", reason: "name must be a non-empty string" },
             { property: "connection.url", reason: "connection.url must be an http(s) URL" },

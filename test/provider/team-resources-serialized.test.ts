@@ -30,7 +30,13 @@ test("type tokens, derived uids, and a small credential-free serialized provider
     const folder = new Folder("folder", { title: "Team A", orgId: 2 });
     const ds = new DataSource("ds", { name: "Prometheus", type: "prometheus", orgId: 2, secureJsonData: { httpHeaderValue1: SECRET } });
     const sa = new ServiceAccount("sa", { orgId: 2, name: "bot", role: "Editor" });
-    const tok = new ServiceAccountToken("tok", { orgId: 2, serviceAccountId: sa.serviceAccountId, name: "bot", secondsToLive: 3600, rotateBeforeExpirySeconds: 600 });
+    const tok = new ServiceAccountToken("tok", {
+        orgId: 2,
+        serviceAccountId: sa.serviceAccountId,
+        name: "bot",
+        secondsToLive: 3600,
+        rotateBeforeExpirySeconds: 600,
+    });
     await Promise.all([folder, ds, sa, tok].map((r) => new Promise((resolve) => r.urn.apply(resolve))));
     await new Promise((resolve) => tok.tokenName.apply(resolve));
 
@@ -49,7 +55,9 @@ test("type tokens, derived uids, and a small credential-free serialized provider
         expect(text).not.toContain(CREDENTIAL);
         expect(text).not.toContain(SECRET);
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- what the provider host does with the text
-        const provider = require("require-from-string")(text).handler() as { check: (o: unknown, n: unknown) => Promise<{ failures?: { property: string }[] }> };
+        const provider = require("require-from-string")(text).handler() as {
+            check: (o: unknown, n: unknown) => Promise<{ failures?: { property: string }[] }>;
+        };
         const checked = await provider.check({}, { __resourceName: name });
         expect(checked.failures!.length).toBeGreaterThan(0);
     }

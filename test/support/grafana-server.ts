@@ -76,12 +76,7 @@ function parseStartOutput(stdout: string): StartOutput {
         throw new Error(`unexpected output from scripts/grafana start: ${stdout}`);
     }
     const o = parsed as Record<string, unknown>;
-    if (
-        typeof o.url !== "string" ||
-        typeof o.pid !== "number" ||
-        typeof o.dataDir !== "string" ||
-        typeof o.version !== "string"
-    ) {
+    if (typeof o.url !== "string" || typeof o.pid !== "number" || typeof o.dataDir !== "string" || typeof o.version !== "string") {
         throw new Error(`unexpected output from scripts/grafana start: ${stdout}`);
     }
     return { url: o.url, pid: o.pid, dataDir: o.dataDir, version: o.version };

@@ -105,7 +105,9 @@ export async function startNginx(o: NginxOptions): Promise<NginxProxy> {
     for (let attempt = 1; ; attempt++) {
         const port = await freePort();
         fs.writeFileSync(path.join(dir, "nginx.conf"), config(dir, port, o));
-        const child: ChildProcess = spawn(bin, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
+        const child: ChildProcess = spawn(bin, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], {
+            stdio: ["ignore", "ignore", "pipe"],
+        });
         let stderr = "";
         child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
         let exited = false;

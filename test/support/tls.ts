@@ -47,7 +47,9 @@ function pair(dir: string, name: string): CertPair {
 }
 
 function selfSignedCa(dir: string, name: string, cn: string, san?: string): CertPair {
-    const ext = san ? ["-addext", `subjectAltName=${san}`] : ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
+    const ext = san
+        ? ["-addext", `subjectAltName=${san}`]
+        : ["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"];
     openssl(dir, ["req", "-x509", ...EC, "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2", "-subj", `/CN=${cn}`, ...ext]);
     return pair(dir, name);
 }
@@ -57,7 +59,24 @@ function signed(dir: string, name: string, ca: string, cn: string, ext: string, 
     openssl(dir, ["req", ...EC, "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`]);
     fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
     // -days -1 gives a certificate whose notAfter is yesterday: expired.
-    openssl(dir, ["x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-set_serial", String(serial++), "-days", String(days), "-extfile", `${name}.ext`, "-out", `${name}.crt`]);
+    openssl(dir, [
+        "x509",
+        "-req",
+        "-in",
+        `${name}.csr`,
+        "-CA",
+        `${ca}.crt`,
+        "-CAkey",
+        `${ca}.key`,
+        "-set_serial",
+        String(serial++),
+        "-days",
+        String(days),
+        "-extfile",
+        `${name}.ext`,
+        "-out",
+        `${name}.crt`,
+    ]);
     return pair(dir, name);
 }
 

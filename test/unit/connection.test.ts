@@ -12,7 +12,9 @@ describe("connection precedence", () => {
         process.env.GRAFANA_URL = "http://env:3000";
         process.env.GRAFANA_AUTH = "env:pw";
         expect(resolveConnection(undefined)).toMatchObject({ url: "http://env:3000", auth: "env:pw" });
-        await organizationProvider.configure!({ config: { get: (k: string) => ({ "grafana:url": "http://stack:3000/", "grafana:auth": "stack:pw" })[k], require: () => "" } });
+        await organizationProvider.configure!({
+            config: { get: (k: string) => ({ "grafana:url": "http://stack:3000/", "grafana:auth": "stack:pw" })[k], require: () => "" },
+        });
         expect(resolveConnection(undefined)).toMatchObject({ url: "http://stack:3000", auth: "stack:pw" });
         expect(resolveConnection({ auth: "token123" })).toMatchObject({ url: "http://stack:3000", auth: "token123" });
         expect(resolveConnection({ url: "http://res:1", auth: "r:p" })).toMatchObject({ url: "http://res:1", auth: "r:p" });

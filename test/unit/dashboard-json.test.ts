@@ -1,4 +1,15 @@
-import { applyInputs, canonicalJson, checkNoPlaceholders, dashboardHash, diffPaths, modelText, normalizeDashboard, parseDashboard, parseModelText, undoRewrites } from "../../provider/dashboard-json";
+import {
+    applyInputs,
+    canonicalJson,
+    checkNoPlaceholders,
+    dashboardHash,
+    diffPaths,
+    modelText,
+    normalizeDashboard,
+    parseDashboard,
+    parseModelText,
+    undoRewrites,
+} from "../../provider/dashboard-json";
 import { dashboardProvider } from "../../provider/dashboard";
 
 const tutorial = {
@@ -17,7 +28,20 @@ describe("normalisation", () => {
     });
     it("hash is the same for key order, server fields and JSON text vs object", () => {
         const a = dashboardHash({ ...tutorial });
-        const b = dashboardHash(JSON.parse(JSON.stringify({ version: 5, schemaVersion: 6, rows: [{}], timezone: "browser", tags: ["templated"], title: "Production Overview", id: 12, uid: "zz" })));
+        const b = dashboardHash(
+            JSON.parse(
+                JSON.stringify({
+                    version: 5,
+                    schemaVersion: 6,
+                    rows: [{}],
+                    timezone: "browser",
+                    tags: ["templated"],
+                    title: "Production Overview",
+                    id: 12,
+                    uid: "zz",
+                }),
+            ),
+        );
         expect(a).toBe(b);
         expect(dashboardHash({ ...tutorial, title: "Other" })).not.toBe(a);
         expect(a).toMatch(/^[0-9a-f]{64}$/);
@@ -40,7 +64,9 @@ describe("parseDashboard / check", () => {
     });
     it("rejects a non-object, an empty title, a bad uid", () => {
         expect(parseDashboard("[1]").failures[0].reason).toMatch(/JSON object/);
-        expect(parseDashboard({ title: "" }).failures).toEqual([{ property: "dashboard.title", reason: "dashboard.title must be a non-empty string" }]);
+        expect(parseDashboard({ title: "" }).failures).toEqual([
+            { property: "dashboard.title", reason: "dashboard.title must be a non-empty string" },
+        ]);
         expect(parseDashboard({ title: "t", uid: "u".repeat(41) }).failures[0].property).toBe("dashboard.uid");
         expect(parseDashboard({ title: "t", uid: "bad/uid" }).failures[0].reason).toMatch(/only letters/);
     });
@@ -68,14 +94,22 @@ describe("parseDashboard / check", () => {
         expect(checkNoPlaceholders(r.dashboard!)).toEqual([]);
     });
     it("refuses unmapped and unknown inputs, naming them", () => {
-        const exported = { __inputs: [{ name: "DS_PROM", type: "datasource" }, { name: "DS_LOKI", type: "datasource" }], title: "t" };
+        const exported = {
+            __inputs: [
+                { name: "DS_PROM", type: "datasource" },
+                { name: "DS_LOKI", type: "datasource" },
+            ],
+            title: "t",
+        };
         const r = applyInputs(exported, { DS_PROM: "p", DS_TYPO: "x" });
         expect(r.failures.map((f) => f.property).sort()).toEqual(["dashboard.__inputs", "inputs.DS_TYPO"]);
         expect(r.failures.find((f) => f.property === "dashboard.__inputs")!.reason).toMatch(/DS_LOKI \(datasource\)/);
         expect(r.failures.find((f) => f.property === "inputs.DS_TYPO")!.reason).toMatch(/declares: DS_PROM, DS_LOKI/);
     });
     it("a ${DS_...} placeholder left unresolved is named by its path", () => {
-        expect(checkNoPlaceholders({ title: "t", panels: [{ datasource: { uid: "${DS_PROM}" } }] })[0].property).toBe("dashboard.panels[0].datasource.uid");
+        expect(checkNoPlaceholders({ title: "t", panels: [{ datasource: { uid: "${DS_PROM}" } }] })[0].property).toBe(
+            "dashboard.panels[0].datasource.uid",
+        );
     });
     it("Grafana's own rewrites are recorded and put back; real edits stay", () => {
         const declared = { title: "t", schemaVersion: 6, panels: [{ title: "a" }] };
@@ -98,13 +132,16 @@ describe("parseDashboard / check", () => {
         expect(parseModelText(r.inputs!.dashboard)).toEqual({ ...rest, uid: "prod-ov" });
     });
     it("check names every bad field at once", async () => {
-        const r = await dashboardProvider.check!({} as never, {
-            dashboard: "{}",
-            folderUid: "bad folder",
-            orgId: -1,
-            overwrite: "yes",
-            __resourceName: "d",
-        } as never);
+        const r = await dashboardProvider.check!(
+            {} as never,
+            {
+                dashboard: "{}",
+                folderUid: "bad folder",
+                orgId: -1,
+                overwrite: "yes",
+                __resourceName: "d",
+            } as never,
+        );
         expect(r.failures!.map((f) => f.property).sort()).toEqual(["dashboard.title", "folderUid", "orgId", "overwrite"]);
     });
 });
@@ -112,7 +149,12 @@ describe("parseDashboard / check", () => {
 describe("modelText: the model as the state keeps it", () => {
     const big = (n: number) => ({
         title: "Big",
-        panels: Array.from({ length: n }, (_, i) => ({ id: i, title: `Panel ${i}`, targets: [{ refId: "A", expr: `rate(x{job="${i}"}[5m])` }], gridPos: { h: 8, w: 12, x: 0, y: i } })),
+        panels: Array.from({ length: n }, (_, i) => ({
+            id: i,
+            title: `Panel ${i}`,
+            targets: [{ refId: "A", expr: `rate(x{job="${i}"}[5m])` }],
+            gridPos: { h: 8, w: 12, x: 0, y: i },
+        })),
     });
     it("round-trips, and reads the compact JSON of states written by 0.1.0", () => {
         for (const m of [tutorial, big(3), big(500), {}]) {

@@ -15,7 +15,11 @@ beforeAll(() => {
 describe("diffFields", () => {
     it("always sets changes, and lists replace fields", () => {
         expect(diffFields({ a: 1 }, { a: 1 }, [{ name: "a", replace: true }])).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
-        expect(diffFields({ a: 1 }, { a: 2 }, [{ name: "a", replace: true }])).toEqual({ changes: true, replaces: ["a"], deleteBeforeReplace: false });
+        expect(diffFields({ a: 1 }, { a: 2 }, [{ name: "a", replace: true }])).toEqual({
+            changes: true,
+            replaces: ["a"],
+            deleteBeforeReplace: false,
+        });
         expect(diffFields({ a: 1 }, { a: 2 }, [{ name: "a" }])).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
         expect(diffFields({ a: 1 }, { a: 2 }, [{ name: "a", replace: true }], true).deleteBeforeReplace).toBe(true);
     });
@@ -35,10 +39,16 @@ const conn = { url: "http://g:3000", auth: "admin:pw" };
 describe("Organization diff", () => {
     const olds = { name: "apiorg", orgId: 5, adopted: false, __resourceName: "o", connection: conn };
     it("rename is an update, not a replace", async () => {
-        expect(await organizationProvider.diff!("5", olds, { name: "apiorg2", __resourceName: "o", connection: conn })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+        expect(await organizationProvider.diff!("5", olds, { name: "apiorg2", __resourceName: "o", connection: conn })).toEqual({
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
     });
     it("same name: no change, whatever adoptExisting says", async () => {
-        expect((await organizationProvider.diff!("5", olds, { name: "apiorg", adoptExisting: true, __resourceName: "o", connection: conn })).changes).toBe(false);
+        expect(
+            (await organizationProvider.diff!("5", olds, { name: "apiorg", adoptExisting: true, __resourceName: "o", connection: conn })).changes,
+        ).toBe(false);
     });
     it("a rotated password is an update, never a replace", async () => {
         const d = await organizationProvider.diff!("5", olds, { name: "apiorg", __resourceName: "o", connection: { ...conn, auth: "admin:new" } });

@@ -23,11 +23,15 @@ describe("thin provider stub", () => {
     });
 
     it("loads and calls the implementation, and says clearly when it cannot", async () => {
-        const ok = thinProvider<{ name: string }, unknown>(implRef(path.resolve(__dirname, "../../provider/organization.ts"), "organizationProvider"));
+        const ok = thinProvider<{ name: string }, unknown>(
+            implRef(path.resolve(__dirname, "../../provider/organization.ts"), "organizationProvider"),
+        );
         const r = await ok.check!({} as never, { name: "" });
         expect(r.failures).toEqual([{ property: "name", reason: "name must be a non-empty string" }]);
         const missing = thinProvider<{ name: string }, unknown>({ rel: "nowhere/x", abs: "/nowhere/x", name: "p" });
-        expect(() => missing.check!({} as never, { name: "x" })).toThrow(/cannot load the Grafana provider implementation .*is pulumi-grafana-dynamic installed\?/);
+        expect(() => missing.check!({} as never, { name: "x" })).toThrow(
+            /cannot load the Grafana provider implementation .*is pulumi-grafana-dynamic installed\?/,
+        );
     });
 
     it("in the provider host, an installed library is found by package name from the program directory", async () => {
@@ -39,7 +43,12 @@ describe("thin provider stub", () => {
         try {
             process.chdir(prog);
             // rel and abs point nowhere: only the package name can find it
-            const stub = thinProvider<Record<string, string>, unknown>({ pkg: "pulumi-grafana-dynamic/dist/x", rel: "gone/x", abs: "/gone/x", name: "xProvider" });
+            const stub = thinProvider<Record<string, string>, unknown>({
+                pkg: "pulumi-grafana-dynamic/dist/x",
+                rel: "gone/x",
+                abs: "/gone/x",
+                name: "xProvider",
+            });
             expect((await stub.check!({}, { a: "1" })).inputs).toEqual({ a: "1", via: "package" });
         } finally {
             process.chdir(cwd);
@@ -52,7 +61,10 @@ describe("thin provider stub", () => {
         const lib = path.join(root, "checkout");
         fs.mkdirSync(path.join(lib, "dist", "host"), { recursive: true });
         fs.writeFileSync(path.join(lib, "package.json"), JSON.stringify({ name: "pulumi-grafana-dynamic" }));
-        fs.writeFileSync(path.join(lib, "dist", "host", "x.js"), "module.exports = { async check(o, n) { return { inputs: { ...n, via: 'link' } }; } };");
+        fs.writeFileSync(
+            path.join(lib, "dist", "host", "x.js"),
+            "module.exports = { async check(o, n) { return { inputs: { ...n, via: 'link' } }; } };",
+        );
         const prog = path.join(root, "prog");
         fs.mkdirSync(path.join(prog, "node_modules"), { recursive: true });
         fs.symlinkSync(lib, path.join(prog, "node_modules", "pulumi-grafana-dynamic"));

@@ -1,5 +1,13 @@
 import { defaultOrgId, processState } from "../../provider/connection";
-import { describeTransportFailure, parseBool, parseHeaders, parseInteger, parseTimeout, transportKey, TransportSettings } from "../../provider/transport";
+import {
+    describeTransportFailure,
+    parseBool,
+    parseHeaders,
+    parseInteger,
+    parseTimeout,
+    transportKey,
+    TransportSettings,
+} from "../../provider/transport";
 import { UNKNOWN } from "../../provider/validate";
 
 const URL_ = "https://grafana.internal:8443";
@@ -11,10 +19,17 @@ describe("TLS failures in plain words", () => {
             "TLS: the certificate of grafana.internal:8443 is not signed by a CA this provider trusts (SELF_SIGNED_CERT_IN_CHAIN): set caCert (grafana:caCert, GRAFANA_CA_CERT) to the PEM or file of the CA that issued it",
         );
         expect(d("UNABLE_TO_GET_ISSUER_CERT_LOCALLY")).toContain("is not signed by a CA this provider trusts");
-        expect(d("ERR_TLS_CERT_ALTNAME_INVALID", "Hostname/IP does not match certificate's altnames: Host: grafana.internal. is not in the cert's altnames: DNS:other")).toBe(
+        expect(
+            d(
+                "ERR_TLS_CERT_ALTNAME_INVALID",
+                "Hostname/IP does not match certificate's altnames: Host: grafana.internal. is not in the cert's altnames: DNS:other",
+            ),
+        ).toBe(
             "TLS: the certificate of grafana.internal:8443 is not issued for this host name (ERR_TLS_CERT_ALTNAME_INVALID: Host: grafana.internal. is not in the cert's altnames: DNS:other): use a URL with a name the certificate lists",
         );
-        expect(d("CERT_NOT_YET_VALID")).toBe("TLS: the certificate of grafana.internal:8443 is not valid yet (CERT_NOT_YET_VALID): check the server's certificate and both clocks");
+        expect(d("CERT_NOT_YET_VALID")).toBe(
+            "TLS: the certificate of grafana.internal:8443 is not valid yet (CERT_NOT_YET_VALID): check the server's certificate and both clocks",
+        );
         expect(d("ERR_SSL_TLSV1_ALERT_UNKNOWN_CA")).toBe(
             "TLS: grafana.internal:8443 rejected the client certificate (ERR_SSL_TLSV1_ALERT_UNKNOWN_CA): tlsCert must be signed by a CA the server trusts and be valid now",
         );
@@ -50,11 +65,25 @@ describe("setting values", () => {
     });
 
     it("the client cache key changes with every transport setting and holds none of them", () => {
-        const base: TransportSettings = { insecureSkipVerify: false, httpHeaders: { "X-A": "secret-value" }, retries: 5, timeoutMs: 30000, tlsKey: "KEYMATERIAL" };
+        const base: TransportSettings = {
+            insecureSkipVerify: false,
+            httpHeaders: { "X-A": "secret-value" },
+            retries: 5,
+            timeoutMs: 30000,
+            tlsKey: "KEYMATERIAL",
+        };
         const k = transportKey(base);
         expect(k).toMatch(/^[0-9a-f]{64}$/);
         expect(transportKey({ ...base })).toBe(k);
-        for (const change of [{ insecureSkipVerify: true }, { httpHeaders: { "X-A": "other" } }, { retries: 0 }, { timeoutMs: 1 }, { tlsKey: "K2" }, { caCert: "C" }, { tlsCert: "T" }]) {
+        for (const change of [
+            { insecureSkipVerify: true },
+            { httpHeaders: { "X-A": "other" } },
+            { retries: 0 },
+            { timeoutMs: 1 },
+            { tlsKey: "K2" },
+            { caCert: "C" },
+            { tlsCert: "T" },
+        ]) {
             expect(transportKey({ ...base, ...change })).not.toBe(k);
         }
     });

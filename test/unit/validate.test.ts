@@ -26,7 +26,12 @@ describe("field checks", () => {
         expect(run((f) => checkOrgId(f, "orgId", 0, true))).toHaveLength(1);
         expect(run((f) => checkOrgId(f, "orgId", 1.5, true))).toHaveLength(1);
         expect(run((f) => checkOrgId(f, "orgId", "3", true))).toHaveLength(1);
-        expect(run((f) => checkOrgId(f, "orgId", undefined, true))).toEqual([{ property: "orgId", reason: "orgId is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)" }]);
+        expect(run((f) => checkOrgId(f, "orgId", undefined, true))).toEqual([
+            {
+                property: "orgId",
+                reason: "orgId is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)",
+            },
+        ]);
         expect(run((f) => checkOrgId(f, "orgId", undefined, false))).toEqual([]);
         expect(run((f) => checkOrgId(f, "orgId", UNKNOWN, true))).toEqual([]);
         expect(run((f) => checkOrgId(f, "orgId", 7, true))).toEqual([]);
@@ -41,7 +46,7 @@ describe("field checks", () => {
     });
 
     it("checks connection fields without echoing the credential", () => {
-        const f = run((x) => checkConnection(x, { url: "localhost:3000", auth: "" , extra: 1}));
+        const f = run((x) => checkConnection(x, { url: "localhost:3000", auth: "", extra: 1 }));
         expect(f.map((x) => x.property).sort()).toEqual(["connection.auth", "connection.extra", "connection.url"]);
         const secret = run((x) => checkConnection(x, { url: "ftp://h", auth: "admin:s3cret-pw" }));
         expect(JSON.stringify(secret)).not.toContain("s3cret-pw");

@@ -10,9 +10,15 @@ const noopProvider: dynamic.ResourceProvider = {
     async diff(_id, olds, news) {
         // Key order may change on the way through the engine, so compare sorted JSON.
         const sorted = (v: unknown): unknown =>
-            Array.isArray(v) ? v.map(sorted) : v && typeof v === "object"
-                ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]))
-                : v;
+            Array.isArray(v)
+                ? v.map(sorted)
+                : v && typeof v === "object"
+                  ? Object.fromEntries(
+                        Object.keys(v)
+                            .sort()
+                            .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+                    )
+                  : v;
         const same = (k: string) => JSON.stringify(sorted(olds[k])) === JSON.stringify(sorted(news[k]));
         return { changes: !(same("dashboard") && same("orgId")) };
     },

@@ -12,7 +12,19 @@ const panels = Array.from({ length: 640 }, (_, i) => ({
         { refId: "A", expr: `sum by (instance) (rate(http_requests_total{job="api-${i}",code=~"5.."}[5m]))`, legendFormat: "{{instance}}" },
         { refId: "B", expr: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job="api-${i}"}[5m])))` },
     ],
-    fieldConfig: { defaults: { unit: "reqps", thresholds: { mode: "absolute", steps: [{ color: "green", value: null }, { color: "red", value: 80 }] } }, overrides: [] },
+    fieldConfig: {
+        defaults: {
+            unit: "reqps",
+            thresholds: {
+                mode: "absolute",
+                steps: [
+                    { color: "green", value: null },
+                    { color: "red", value: 80 },
+                ],
+            },
+        },
+        overrides: [],
+    },
 }));
 
 new Dashboard("exported", {
