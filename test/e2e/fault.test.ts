@@ -1,0 +1,212 @@
+// Fault injection on the real Grafana through the real Pulumi CLI (Automation API, file:// backend): Grafana is
+// SIGKILLed at a random point of an `up` of N dashboards (and of a `destroy`), restarted on the same data dir and
+// port, and the next command must converge with no manual step. The random points come from a seed printed at the
+// start (and in every failure): FAULT_SEED=<seed> replays them. FAULT_DASHBOARDS sets N (default 40).
+import { randomInt } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
+import { installedGrafanaFlavors, RealGrafana, startGrafana } from "../support/grafana-server";
+import { DashboardHit, grafanaHttp, listDashboards, prng, sleep } from "../support/grafana-http";
+import { missingPulumiBinaries, pulumiCommand, pulumiEnv } from "../support/pulumi-env";
+
+jest.setTimeout(900_000);
+
+const PROGRAM_DIR = path.resolve(__dirname, "programs", "dashboards");
+const DASHBOARD_TYPE = "pulumi-nodejs:dynamic/grafana:Dashboard";
+const N = Number(process.env.FAULT_DASHBOARDS ?? 40);
+const SEED = process.env.FAULT_SEED ? Number(process.env.FAULT_SEED) : randomInt(2 ** 31);
+const flavors = installedGrafanaFlavors();
+const missing = missingPulumiBinaries();
+const required = process.env.CI === "true" || process.env.E2E_REQUIRED === "1";
+
+if (missing.length > 0 || !flavors.includes("legacy")) {
+    const why = `not installed: ${[...missing, ...(flavors.includes("legacy") ? [] : ["Grafana (legacy)"])].join(", ")} (run: npm run setup)`;
+    (required ? test : test.skip)(`fault suite needs the real binaries: ${why}`, () => {
+        throw new Error(why);
+    });
+}
+
+function log(msg: string): void {
+    process.stderr.write(`fault [FAULT_SEED=${SEED}]: ${msg}\n`);
+}
+
+/** Failures carry the seed, so a failing run can be replayed. */
+function seeded(fn: () => Promise<void>): () => Promise<void> {
+    return async () => {
+        try {
+            await fn();
+        } catch (e) {
+            if (e instanceof Error) e.message = `[replay with FAULT_SEED=${SEED}] ${e.message}`;
+            throw e;
+        }
+    };
+}
+
+function changesOf(summary: OpMap | undefined): Record<string, number> {
+    return Object.fromEntries(Object.entries(summary ?? {}).filter(([op, n]) => op !== "same" && (n ?? 0) > 0)) as Record<string, number>;
+}
+
+const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).join("\n");
+
+(missing.length === 0 && flavors.includes("legacy") ? describe : describe.skip)(`Grafana killed mid-command, N=${N} dashboards (real CLI, real Grafana legacy)`, () => {
+    const rng = prng(SEED);
+    let g: RealGrafana;
+    let stack: Stack;
+    let stateDir: string;
+    let orgId: number;
+
+    const titles = Array.from({ length: N }, (_, i) => `Fault dashboard ${i}`).sort();
+
+    /** Polls Grafana's search until `done(count)` or `stop()`; counts only answered polls. */
+    async function watch(done: (count: number) => boolean, stop: () => boolean): Promise<number | undefined> {
+        for (;;) {
+            if (stop()) return undefined;
+            try {
+                const n = (await listDashboards(g, orgId)).length;
+                if (done(n)) return n;
+            } catch {
+                /* a poll that fails under load is just skipped */
+            }
+            await sleep(40);
+        }
+    }
+
+    async function stateDashboards(): Promise<{ name: string; uid: string }[]> {
+        const exported = await stack.exportStack();
+        const resources = (exported.deployment?.resources ?? []) as { type: string; urn: string; outputs?: { uid?: string } }[];
+        return resources.filter((r) => r.type === DASHBOARD_TYPE).map((r) => ({ name: r.urn.split("::").pop() ?? r.urn, uid: String(r.outputs?.uid) }));
+    }
+
+    /** Exact count, no duplicate title or uid, Grafana's dashboards and the state's are the same set of uids. */
+    async function expectConverged(): Promise<DashboardHit[]> {
+        const live = await listDashboards(g, orgId);
+        const inState = await stateDashboards();
+        const liveUids = live.map((d) => d.uid).sort();
+        const stateUids = inState.map((d) => d.uid).sort();
+        const dupes = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
+        expect({ count: live.length, duplicateUids: dupes(liveUids), duplicateTitles: dupes(live.map((d) => d.title).sort()) }).toEqual({
+            count: N,
+            duplicateUids: [],
+            duplicateTitles: [],
+        });
+        expect(live.map((d) => d.title).sort()).toEqual(titles);
+        expect(inState.length).toBe(N);
+        // No orphan either way: every dashboard in Grafana is in the state, and every one in the state is in Grafana.
+        expect({ inGrafanaNotInState: liveUids.filter((u) => !stateUids.includes(u)), inStateNotInGrafana: stateUids.filter((u) => !liveUids.includes(u)) }).toEqual({
+            inGrafanaNotInState: [],
+            inStateNotInGrafana: [],
+        });
+        return live;
+    }
+
+    beforeAll(async () => {
+        log(`N=${N}`);
+        g = await startGrafana("legacy");
+        const org = await grafanaHttp(g, "POST", "/api/orgs", { body: { name: "fault-org" } });
+        expect(org.status).toBe(200);
+        orgId = (org.body as { orgId: number }).orgId;
+        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-e2e-fault-"));
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: "fault", workDir: PROGRAM_DIR },
+            { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() },
+        );
+        await stack.setAllConfig({
+            count: { value: String(N) },
+            orgId: { value: String(orgId) },
+            "grafana:url": { value: g.url },
+            "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true },
+        });
+    });
+
+    afterAll(async () => {
+        await stack?.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+        await g?.stop();
+        if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+        // The stack's config file lands in the program dir.
+        fs.rmSync(path.join(PROGRAM_DIR, "Pulumi.fault.yaml"), { force: true });
+    });
+
+    test(
+        "SIGKILL during up, restart on the same data dir and port: the next up converges (exact count, no duplicate, no orphan, no changes after)",
+        seeded(async () => {
+            const k = 1 + Math.floor(rng() * (N - 10)); // at least 10 saves still to come at the kill
+            const extraMs = Math.floor(rng() * 250); // lands the kill anywhere in a save / read-back cycle
+            log(`up: SIGKILL after ${k} of ${N} dashboards are in Grafana, + ${extraMs} ms`);
+            let output = "";
+            let failure: unknown;
+            let finished = false;
+            const up = stack
+                .up({ onOutput: (s) => (output += s) })
+                .catch((e: unknown) => {
+                    failure = e;
+                })
+                .finally(() => (finished = true));
+            const seen = await watch((n) => n >= k, () => finished);
+            expect(seen).toBeDefined(); // else up finished before k dashboards were saved: no fault injected
+            await sleep(extraMs);
+            const beforeKill = (await listDashboards(g, orgId).catch(() => [])).length;
+            await g.kill();
+            const killedAt = Date.now();
+            await up;
+            log(`up: ${beforeKill} dashboards in Grafana at the kill; the failing up gave up ${((Date.now() - killedAt) / 1000).toFixed(1)} s after it`);
+            // The kill came with saves still to do: this up must fail (else no fault was injected).
+            expect(failure).toBeDefined();
+            log(`up: its error output ends with:\n${lastLines(output, 8)}`);
+
+            await g.restart();
+            const afterRestart = await listDashboards(g, orgId);
+            const inState = await stateDashboards();
+            const orphans = afterRestart.filter((d) => !inState.some((s) => s.uid === d.uid));
+            log(`restarted: ${afterRestart.length} dashboards in Grafana, ${inState.length} in the state, ${orphans.length} in Grafana only: ${JSON.stringify(orphans)}`);
+
+            let again = "";
+            const up2 = await stack.up({ onOutput: (s) => (again += s) }).catch((e: unknown) => {
+                throw new Error(`the up after the restart failed:\n${lastLines(again)}\n${e instanceof Error ? lastLines(e.message, 10) : e}`);
+            });
+            log(`second up: ${JSON.stringify(changesOf(up2.summary.resourceChanges))}`);
+            await expectConverged();
+            expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
+        }),
+    );
+
+    test(
+        "Grafana killed and restarted during destroy: destroy again converges and leaves nothing",
+        seeded(async () => {
+            // Start from the converged stack (the previous test's, or converge it here).
+            await stack.up();
+            await expectConverged();
+            const k = 1 + Math.floor(rng() * (N - 10));
+            log(`destroy: SIGKILL + restart after ${k} of ${N} dashboards are deleted`);
+            let output = "";
+            let failure: unknown;
+            let finished = false;
+            const destroy = stack
+                .destroy({ onOutput: (s) => (output += s) })
+                .catch((e: unknown) => {
+                    failure = e;
+                })
+                .finally(() => (finished = true));
+            const seen = await watch((n) => n <= N - k, () => finished);
+            expect(seen).toBeDefined(); // else destroy finished before k deletes: no fault injected
+            await g.kill();
+            const killedAt = Date.now();
+            // Restarted while destroy still runs: calls in flight meet a dead server, then a fresh one.
+            await g.restart();
+            log(`destroy: Grafana back after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
+            await destroy;
+            log(`destroy: ${failure ? `failed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill; output ends with:\n${lastLines(output, 8)}` : "succeeded across the restart"}`);
+
+            let again = "";
+            await stack.destroy({ onOutput: (s) => (again += s) }).catch((e: unknown) => {
+                throw new Error(`the second destroy failed:\n${lastLines(again)}\n${e instanceof Error ? lastLines(e.message, 10) : e}`);
+            });
+            expect(await listDashboards(g, orgId)).toEqual([]);
+            expect(await stateDashboards()).toEqual([]);
+            // Grafana is fine afterwards: the org is still there and the stack can be made again from nothing.
+            expect((await grafanaHttp(g, "GET", `/api/orgs/${orgId}`)).status).toBe(200);
+            expect(changesOf((await stack.preview()).changeSummary)).toEqual({ create: N + 1 });
+        }),
+    );
+});
