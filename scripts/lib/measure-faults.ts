@@ -89,6 +89,8 @@ interface ErrorSummary {
     messages: Record<string, number>;
     /** resources the progress output reported as failed */
     failedInProgress: number;
+    /** distinct resources the engine started an operation on (the engine starts no new one after a failure) */
+    started: number;
 }
 
 /** Reads the CLI's "Diagnostics:" section: one block per resource, "error:" lines in it. */
@@ -105,7 +107,7 @@ function summarizeErrors(out: string): ErrorSummary {
             }
             if (/^\S/.test(line)) break; // the next section (Resources:, Duration:)
             const err = /^\s+error: (.*)$/.exec(line);
-            if (err && currentRes) perResource.set(currentRes, [...(perResource.get(currentRes) ?? []), err[1]]);
+            if (err && currentRes && !currentRes.startsWith("pulumi:pulumi:Stack")) perResource.set(currentRes, [...(perResource.get(currentRes) ?? []), err[1]]);
         }
     }
     const errorLinesPerResource: Record<string, number> = {};
@@ -123,6 +125,7 @@ function summarizeErrors(out: string): ErrorSummary {
         errorLinesPerResource,
         messages,
         failedInProgress: (out.match(/(creating|updating|deleting) failed/g) ?? []).length,
+        started: new Set([...out.matchAll(/:Dashboard (\S+) (creating|updating|deleting) \(/g)].map((m) => m[1])).size,
     };
 }
 

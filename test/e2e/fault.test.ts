@@ -28,8 +28,9 @@ if (missing.length > 0 || !flavors.includes("legacy")) {
     });
 }
 
+const t0 = Date.now();
 function log(msg: string): void {
-    process.stderr.write(`fault [FAULT_SEED=${SEED}]: ${msg}\n`);
+    process.stderr.write(`fault [FAULT_SEED=${SEED}] +${((Date.now() - t0) / 1000).toFixed(1)}s: ${msg}\n`);
 }
 
 /** Failures carry the seed, so a failing run can be replayed. */
@@ -51,16 +52,33 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
 const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).join("\n");
 
 (missing.length === 0 && flavors.includes("legacy") ? describe : describe.skip)(`Grafana killed mid-command, N=${N} dashboards (real CLI, real Grafana legacy)`, () => {
-    const rng = prng(SEED);
     let g: RealGrafana;
-    let stack: Stack;
     let stateDir: string;
-    let orgId: number;
+    const stacks: Stack[] = [];
 
     const titles = Array.from({ length: N }, (_, i) => `Fault dashboard ${i}`).sort();
 
+    /** Each test has its own org and stack, so one's failure cannot break the other. */
+    async function newStack(name: string): Promise<{ stack: Stack; orgId: number }> {
+        const org = await grafanaHttp(g, "POST", "/api/orgs", { body: { name } });
+        expect(org.status).toBe(200);
+        const orgId = (org.body as { orgId: number }).orgId;
+        const stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: name, workDir: PROGRAM_DIR },
+            { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() },
+        );
+        stacks.push(stack);
+        await stack.setAllConfig({
+            count: { value: String(N) },
+            orgId: { value: String(orgId) },
+            "grafana:url": { value: g.url },
+            "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true },
+        });
+        return { stack, orgId };
+    }
+
     /** Polls Grafana's search until `done(count)` or `stop()`; counts only answered polls. */
-    async function watch(done: (count: number) => boolean, stop: () => boolean): Promise<number | undefined> {
+    async function watch(orgId: number, done: (count: number) => boolean, stop: () => boolean): Promise<number | undefined> {
         for (;;) {
             if (stop()) return undefined;
             try {
@@ -73,16 +91,16 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
         }
     }
 
-    async function stateDashboards(): Promise<{ name: string; uid: string }[]> {
+    async function stateDashboards(stack: Stack): Promise<{ name: string; uid: string }[]> {
         const exported = await stack.exportStack();
         const resources = (exported.deployment?.resources ?? []) as { type: string; urn: string; outputs?: { uid?: string } }[];
         return resources.filter((r) => r.type === DASHBOARD_TYPE).map((r) => ({ name: r.urn.split("::").pop() ?? r.urn, uid: String(r.outputs?.uid) }));
     }
 
     /** Exact count, no duplicate title or uid, Grafana's dashboards and the state's are the same set of uids. */
-    async function expectConverged(): Promise<DashboardHit[]> {
+    async function expectConverged(stack: Stack, orgId: number): Promise<DashboardHit[]> {
         const live = await listDashboards(g, orgId);
-        const inState = await stateDashboards();
+        const inState = await stateDashboards(stack);
         const liveUids = live.map((d) => d.uid).sort();
         const stateUids = inState.map((d) => d.uid).sort();
         const dupes = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
@@ -104,33 +122,24 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
     beforeAll(async () => {
         log(`N=${N}`);
         g = await startGrafana("legacy");
-        const org = await grafanaHttp(g, "POST", "/api/orgs", { body: { name: "fault-org" } });
-        expect(org.status).toBe(200);
-        orgId = (org.body as { orgId: number }).orgId;
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-e2e-fault-"));
-        stack = await LocalWorkspace.createOrSelectStack(
-            { stackName: "fault", workDir: PROGRAM_DIR },
-            { envVars: pulumiEnv(stateDir), pulumiCommand: await pulumiCommand() },
-        );
-        await stack.setAllConfig({
-            count: { value: String(N) },
-            orgId: { value: String(orgId) },
-            "grafana:url": { value: g.url },
-            "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true },
-        });
     });
 
     afterAll(async () => {
-        await stack?.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+        for (const stack of stacks) {
+            await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+            // The stack's config file lands in the program dir.
+            fs.rmSync(path.join(PROGRAM_DIR, `Pulumi.${stack.name}.yaml`), { force: true });
+        }
         await g?.stop();
         if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
-        // The stack's config file lands in the program dir.
-        fs.rmSync(path.join(PROGRAM_DIR, "Pulumi.fault.yaml"), { force: true });
     });
 
     test(
         "SIGKILL during up, restart on the same data dir and port: the next up converges (exact count, no duplicate, no orphan, no changes after)",
         seeded(async () => {
+            const { stack, orgId } = await newStack("fault-up");
+            const rng = prng(SEED);
             const k = 1 + Math.floor(rng() * (N - 10)); // at least 10 saves still to come at the kill
             const extraMs = Math.floor(rng() * 250); // lands the kill anywhere in a save / read-back cycle
             log(`up: SIGKILL after ${k} of ${N} dashboards are in Grafana, + ${extraMs} ms`);
@@ -143,7 +152,7 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
                     failure = e;
                 })
                 .finally(() => (finished = true));
-            const seen = await watch((n) => n >= k, () => finished);
+            const seen = await watch(orgId, (n) => n >= k, () => finished);
             expect(seen).toBeDefined(); // else up finished before k dashboards were saved: no fault injected
             await sleep(extraMs);
             const beforeKill = (await listDashboards(g, orgId).catch(() => [])).length;
@@ -157,7 +166,7 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
 
             await g.restart();
             const afterRestart = await listDashboards(g, orgId);
-            const inState = await stateDashboards();
+            const inState = await stateDashboards(stack);
             const orphans = afterRestart.filter((d) => !inState.some((s) => s.uid === d.uid));
             log(`restarted: ${afterRestart.length} dashboards in Grafana, ${inState.length} in the state, ${orphans.length} in Grafana only: ${JSON.stringify(orphans)}`);
 
@@ -166,19 +175,23 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
                 throw new Error(`the up after the restart failed:\n${lastLines(again)}\n${e instanceof Error ? lastLines(e.message, 10) : e}`);
             });
             log(`second up: ${JSON.stringify(changesOf(up2.summary.resourceChanges))}`);
-            await expectConverged();
+            await expectConverged(stack, orgId);
             expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
+            log("up: converged, preview shows no changes");
         }),
     );
 
     test(
         "Grafana killed and restarted during destroy: destroy again converges and leaves nothing",
         seeded(async () => {
-            // Start from the converged stack (the previous test's, or converge it here).
+            const { stack, orgId } = await newStack("fault-destroy");
+            const rng = prng(SEED + 1);
             await stack.up();
-            await expectConverged();
+            await expectConverged(stack, orgId);
+            log(`destroy: ${N} dashboards made`);
             const k = 1 + Math.floor(rng() * (N - 10));
-            log(`destroy: SIGKILL + restart after ${k} of ${N} dashboards are deleted`);
+            const downMs = Math.floor(rng() * 4000); // on top of the restart's own few seconds
+            log(`destroy: SIGKILL after ${k} of ${N} dashboards are deleted, restart ${downMs} ms later`);
             let output = "";
             let failure: unknown;
             let finished = false;
@@ -188,11 +201,12 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
                     failure = e;
                 })
                 .finally(() => (finished = true));
-            const seen = await watch((n) => n <= N - k, () => finished);
+            const seen = await watch(orgId, (n) => n <= N - k, () => finished);
             expect(seen).toBeDefined(); // else destroy finished before k deletes: no fault injected
             await g.kill();
             const killedAt = Date.now();
             // Restarted while destroy still runs: calls in flight meet a dead server, then a fresh one.
+            await sleep(downMs);
             await g.restart();
             log(`destroy: Grafana back after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
             await destroy;
@@ -202,8 +216,9 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
             await stack.destroy({ onOutput: (s) => (again += s) }).catch((e: unknown) => {
                 throw new Error(`the second destroy failed:\n${lastLines(again)}\n${e instanceof Error ? lastLines(e.message, 10) : e}`);
             });
+            log("destroy: second destroy done");
             expect(await listDashboards(g, orgId)).toEqual([]);
-            expect(await stateDashboards()).toEqual([]);
+            expect(await stateDashboards(stack)).toEqual([]);
             // Grafana is fine afterwards: the org is still there and the stack can be made again from nothing.
             expect((await grafanaHttp(g, "GET", `/api/orgs/${orgId}`)).status).toBe(200);
             expect(changesOf((await stack.preview()).changeSummary)).toEqual({ create: N + 1 });
