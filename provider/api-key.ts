@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
-import { configureFromStack, ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
+import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
-import { withPlainResults } from "./results";
+import * as ids from "./ids";
+import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
@@ -20,14 +21,13 @@ export interface ApiKeyArgs {
 
 export type ApiKeyKind = "apikey" | "serviceaccount";
 
-export interface ApiKeyInputs {
+export interface ApiKeyInputs extends CommonInputs {
     orgId: number;
     name: string;
     role: OrgRole;
     secondsToLive?: number;
     useServiceAccount?: boolean;
     connection?: ConnectionValues;
-    resourceName: string;
 }
 
 export interface ApiKeyOutputs extends ApiKeyInputs {
@@ -51,11 +51,9 @@ interface ServiceAccountBody {
     name: string;
 }
 
-const label = (p: { resourceName?: string }) => `ApiKey "${p.resourceName ?? "?"}"`;
+const label = labeller("ApiKey");
 
-export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs> = withPlainResults({
-    configure: configureFromStack,
-
+export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs> = defineProvider({
     async check(_olds, news) {
         const failures: Failure[] = [];
         checkOrgId(failures, "orgId", news.orgId, true);
@@ -95,20 +93,18 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
                     const made = await createLegacyKey(client, inputs);
                     if (made) {
                         const outs: ApiKeyOutputs = { ...inputs, key: made.key, kind: "apikey", keyId: made.id };
-                        return { id: `${inputs.orgId}:apikey:${made.id}`, outs };
+                        return { id: ids.apiKeyId(inputs.orgId, "apikey", made.id), outs };
                     }
                     noLegacy.add(conn.url);
                 }
                 const { sa, token } = await createServiceAccountToken(client, inputs);
                 const outs: ApiKeyOutputs = { ...inputs, key: token.key, kind: "serviceaccount", serviceAccountId: sa.id, tokenId: token.id };
-                return { id: `${inputs.orgId}:serviceaccount:${sa.id}`, outs };
+                return { id: ids.apiKeyId(inputs.orgId, "serviceaccount", sa.id), outs };
             },
             (e) =>
                 isStatus(e, 401, 403)
                     ? `The connection's user must be an Admin member of org ${inputs.orgId} (add an OrgMembership and dependsOn it)`
-                    : isStatus(e, 400, 409)
-                      ? `A key or service account named "${inputs.name}" may already exist in org ${inputs.orgId}`
-                      : undefined,
+                    : undefined,
         );
     },
 
@@ -117,19 +113,17 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
         return forResource(label(p), async () => {
             const client = clientFor(resolveConnection(p.connection));
             const scope = { orgId: p.orgId };
-            try {
+            // 404: the key, the service account, or (after an upgrade past 12.1) the legacy key API is gone.
+            const exists = await unlessGone(async () => {
                 if (p.kind === "apikey") {
                     const keys = (await client.get<{ id: number }[]>("/api/auth/keys", { ...scope, query: { includeExpired: "true" } })).data;
-                    return keys.some((k) => k.id === p.keyId) ? { id, props: p } : {};
+                    return keys.some((k) => k.id === p.keyId);
                 }
                 await client.get(`/api/serviceaccounts/${p.serviceAccountId}`, scope);
                 const tokens = (await client.get<{ id: number }[]>(`/api/serviceaccounts/${p.serviceAccountId}/tokens`, scope)).data;
-                return tokens.some((t) => t.id === p.tokenId) ? { id, props: p } : {};
-            } catch (e) {
-                // 404: the key, the service account, or (after an upgrade past 12.1) the legacy key API is gone.
-                if (isStatus(e, 404)) return {};
-                throw e;
-            }
+                return tokens.some((t) => t.id === p.tokenId);
+            });
+            return exists ? { id, props: p } : {};
         });
     },
 
@@ -159,7 +153,25 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
     },
 });
 
-/** Legacy key, or undefined when the server no longer makes them (410 from 11.3, 404 from 12.1). */
+interface ListedKey {
+    id: number;
+    name: string;
+    role?: string;
+    lastUsedAt?: string | null;
+}
+
+/** A name conflict that is not this resource's own lost attempt: say which object holds the name and what to do. */
+function notOurs(what: string, inputs: ApiKeyInputs, id: number, why: string): Error {
+    return new Error(
+        `${what} named "${inputs.name}" already exists in org ${inputs.orgId} (id ${id}) and ${why}, so it is not this stack's own earlier attempt: delete it in Grafana or choose another name`,
+    );
+}
+
+/**
+ * Legacy key, or undefined when the server no longer makes them (410 from 11.3, 404 from 12.1). A key is shown only
+ * once, so when a 409 shows an earlier attempt of ours went through (answer lost, or `up` interrupted), it is
+ * replaced: a key of that name and role that was never used.
+ */
 async function createLegacyKey(client: GrafanaClient, inputs: ApiKeyInputs): Promise<KeyBody | undefined> {
     const body = { name: inputs.name, role: inputs.role, secondsToLive: inputs.secondsToLive ?? 0 };
     const scope = { orgId: inputs.orgId };
@@ -167,24 +179,39 @@ async function createLegacyKey(client: GrafanaClient, inputs: ApiKeyInputs): Pro
         return (await client.post<KeyBody>("/api/auth/keys", body, scope)).data;
     } catch (e) {
         if (isStatus(e, 404, 410)) return undefined;
-        if (!(isStatus(e, 409) && e.retried)) throw e;
-        // Our first attempt made the key but its answer was lost, and a key is shown only once: make it again.
-        const keys = (await client.get<{ id: number; name: string }[]>("/api/auth/keys", scope)).data;
+        if (!isStatus(e, 409)) throw e;
+        const keys = (await client.get<ListedKey[]>("/api/auth/keys", { ...scope, query: { includeExpired: "true" } })).data;
         const lost = keys.find((k) => k.name === inputs.name);
-        if (lost) await client.delete(`/api/auth/keys/${lost.id}`, scope);
+        if (!lost) throw e;
+        if (!e.retried) {
+            if (lost.role !== undefined && lost.role !== inputs.role) throw notOurs("An API key", inputs, lost.id, `has role ${lost.role}`);
+            if (lost.lastUsedAt && !lost.lastUsedAt.startsWith("0001-")) throw notOurs("An API key", inputs, lost.id, "has been used");
+        }
+        await client.delete(`/api/auth/keys/${lost.id}`, scope);
         return (await client.post<KeyBody>("/api/auth/keys", body, scope)).data;
     }
 }
 
+/**
+ * A service account with one token. A service account of that name left by an earlier attempt of ours (same role,
+ * no tokens but ours: made before an interrupted `up`) is taken over, and any token it holds is made again.
+ */
 async function createServiceAccountToken(client: GrafanaClient, inputs: ApiKeyInputs): Promise<{ sa: ServiceAccountBody; token: KeyBody }> {
     const scope = { orgId: inputs.orgId };
     let sa: ServiceAccountBody;
+    let made = false;
     try {
         sa = (await client.post<ServiceAccountBody>("/api/serviceaccounts", { name: inputs.name, role: inputs.role, isDisabled: false }, scope)).data;
+        made = true;
     } catch (e) {
-        if (!(isStatus(e, 400, 409) && e.retried)) throw e;
+        if (!isStatus(e, 400, 409)) throw e;
         const found = await findServiceAccount(client, inputs);
         if (!found) throw e;
+        if (found.role !== undefined && found.role !== inputs.role) throw notOurs("A service account", inputs, found.id, `has role ${found.role}`);
+        const tokens = (await client.get<ListedKey[]>(`/api/serviceaccounts/${found.id}/tokens`, scope)).data;
+        const foreign = tokens.find((t) => t.name !== inputs.name);
+        if (foreign) throw notOurs("A service account", inputs, found.id, `holds a token "${foreign.name}" this stack did not make`);
+        for (const t of tokens) await client.delete(`/api/serviceaccounts/${found.id}/tokens/${t.id}`, scope);
         sa = found;
     }
     const tokenBody = { name: inputs.name, secondsToLive: inputs.secondsToLive ?? 0 };
@@ -192,14 +219,14 @@ async function createServiceAccountToken(client: GrafanaClient, inputs: ApiKeyIn
         const token = (await client.post<KeyBody>(`/api/serviceaccounts/${sa.id}/tokens`, tokenBody, scope)).data;
         return { sa, token };
     } catch (e) {
-        // Leave nothing half-made: a service account without its token is removed again.
-        await client.delete(`/api/serviceaccounts/${sa.id}`, scope).catch(() => undefined);
+        // Leave nothing half-made: a service account this call made without its token is removed again.
+        if (made) await client.delete(`/api/serviceaccounts/${sa.id}`, scope).catch(() => undefined);
         throw e;
     }
 }
 
-async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): Promise<ServiceAccountBody | undefined> {
-    const res = await client.get<{ serviceAccounts: ServiceAccountBody[] }>("/api/serviceaccounts/search", {
+async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): Promise<(ServiceAccountBody & { role?: string }) | undefined> {
+    const res = await client.get<{ serviceAccounts: (ServiceAccountBody & { role?: string })[] }>("/api/serviceaccounts/search", {
         orgId: inputs.orgId,
         query: { query: inputs.name, perpage: 100 },
     });
@@ -224,16 +251,7 @@ export class ApiKey extends dynamic.Resource {
         super(
             apiKeyProviderForState(),
             name,
-            {
-                key: undefined,
-                kind: undefined,
-                keyId: undefined,
-                serviceAccountId: undefined,
-                tokenId: undefined,
-                ...args,
-                connection: args.connection ? pulumi.secret(args.connection) : undefined,
-                resourceName: name,
-            },
+            resourceProps(name, args, ["key", "kind", "keyId", "serviceAccountId", "tokenId"]),
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }),
             "grafana",
             "ApiKey",

@@ -1,6 +1,6 @@
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, Method } from "axios";
 import axiosRetry from "axios-retry";
-import { authorizationHeader, processState, ResolvedConnection } from "./connection";
+import { authorizationHeader, BreakerState, processState, ResolvedConnection } from "./connection";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -38,6 +38,8 @@ export interface RequestOptions {
 export interface GrafanaResponse<T> {
     status: number;
     data: T;
+    /** Answered only after retries (5xx, 429 or no answer first): a sign the server is busy. */
+    retried?: boolean;
 }
 
 export interface ClientOptions {
@@ -58,19 +60,86 @@ function isTransient(error: AxiosError): boolean {
     return error.code !== undefined && RETRIABLE_CODES.includes(error.code);
 }
 
-function messageOf(data: unknown, fallback: string): string {
+/** One line from whatever Grafana (or a proxy in front of it) answered; HTML pages are summarised, never pasted. */
+function messageOf(data: unknown, fallback: string, baseUrl: string): string {
     if (data && typeof data === "object" && "message" in data && typeof data.message === "string") {
         return data.message;
     }
     if (typeof data === "string" && data.trim() !== "") {
-        return data.trim().slice(0, 300);
+        const text = data.trim();
+        if (/^<(!doctype|html|\?xml)/i.test(text) || /<\/(html|body|head)>/i.test(text)) {
+            const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+            return `an HTML page${title ? ` ("${title.slice(0, 80)}")` : ""} instead of Grafana's JSON API: is ${baseUrl} the root URL of Grafana (including any sub-path)?`;
+        }
+        return text.split("\n")[0].slice(0, 200);
     }
     return fallback;
 }
 
+const DEFAULT_MAX_WRITES = 16;
+const INITIAL_WRITES = 4;
+const BREAKER_COOLDOWN_MS = 10_000;
+
+/** `grafana:maxParallelWrites` / GRAFANA_MAX_PARALLEL_WRITES: a fixed write limit per URL; undefined = adaptive. */
+export function fixedWriteLimit(): number | undefined {
+    const raw = processState().stackConfig.maxParallelWrites ?? process.env.GRAFANA_MAX_PARALLEL_WRITES;
+    if (raw === undefined || raw === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) {
+        throw new Error(`grafana:maxParallelWrites / GRAFANA_MAX_PARALLEL_WRITES must be a positive integer (got ${JSON.stringify(raw)})`);
+    }
+    return n;
+}
+
+/**
+ * Grafana answers in parallel, except its default SQLite store, which answers concurrent writes with 500 "database
+ * is locked". So writes per URL start a few at a time, halve on any 5xx or lost answer, and grow by one per `limit`
+ * successes (AIMD), between 1 and 16; a fixed setting turns the adaptation off.
+ */
+async function limitWrite<T extends { retried?: boolean }>(url: string, fn: () => Promise<T>, overloaded: (e: unknown) => boolean): Promise<T> {
+    const limiters = processState().writeLimiters;
+    let l = limiters.get(url);
+    if (!l) {
+        l = { limit: fixedWriteLimit() ?? INITIAL_WRITES, active: 0, waiting: [] };
+        limiters.set(url, l);
+    }
+    const lim = l;
+    if (lim.active < Math.floor(lim.limit)) lim.active++;
+    // A waiter is handed its slot by the call that wakes it (active is counted for it then).
+    else await new Promise<void>((resolve) => lim.waiting.push(resolve));
+    let outcome: "ok" | "overload" | "other" = "other";
+    try {
+        const r = await fn();
+        outcome = r.retried ? "overload" : "ok";
+        return r;
+    } catch (e) {
+        outcome = overloaded(e) ? "overload" : "other";
+        throw e;
+    } finally {
+        lim.active--;
+        if (fixedWriteLimit() === undefined) {
+            if (outcome === "overload") lim.limit = Math.max(1, lim.limit / 2);
+            else if (outcome === "ok") lim.limit = Math.min(DEFAULT_MAX_WRITES, lim.limit + 1 / lim.limit);
+        }
+        while (lim.waiting.length > 0 && lim.active < Math.max(1, Math.floor(lim.limit))) {
+            lim.active++;
+            lim.waiting.shift()!();
+        }
+    }
+}
+
+/** An open breaker for `url`, if a call used up its retry budget without an answer less than a cooldown ago. */
+function openBreaker(url: string): BreakerState | undefined {
+    const b = processState().breakers.get(url);
+    if (!b) return undefined;
+    // After the cooldown, calls go through again (half-open); the next answer closes it, the next silence reopens it.
+    return Date.now() - b.openedAt < BREAKER_COOLDOWN_MS ? b : undefined;
+}
+
 /**
  * Grafana HTTP client: auth, org scoping, bounded retries of transient failures (network errors, 429, 5xx such as
- * SQLite's "database is locked"), and writes serialized per Grafana URL inside this process.
+ * SQLite's "database is locked"), an adaptive number of concurrent writes per Grafana URL, and a per-URL circuit
+ * breaker so that once Grafana has not answered a whole retry budget, every other call fails at once.
  */
 export class GrafanaClient {
     private readonly http: AxiosInstance;
@@ -92,7 +161,8 @@ export class GrafanaClient {
         axiosRetry(this.http, {
             retries: options.retries ?? 5,
             shouldResetTimeout: true,
-            retryCondition: isTransient,
+            // Stop retrying as soon as another call found Grafana silent for a whole budget.
+            retryCondition: (e) => isTransient(e) && !openBreaker(url),
             retryDelay: (n, err) => Math.min(axiosRetry.exponentialDelay(n, err, base), 5000),
             // validateStatus accepts everything, so tell axios-retry which responses are failures.
             validateResponse: (res) => !(res.status === 429 || res.status >= 500),
@@ -101,10 +171,15 @@ export class GrafanaClient {
 
     async request<T = unknown>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<GrafanaResponse<T>> {
         const send = () => this.send<T>(method, path, opts);
-        return method === "GET" ? send() : serializeWrite(this.url, send);
+        if (method === "GET") return send();
+        return limitWrite(this.url, send, (e) => isGrafanaError(e) && (e.status === undefined || e.status >= 500 || e.status === 429));
     }
 
     private async send<T>(method: HttpMethod, path: string, opts: RequestOptions): Promise<GrafanaResponse<T>> {
+        const open = openBreaker(this.url);
+        if (open) {
+            throw grafanaError(method, path, undefined, `(not sent: ${open.reason}; failing fast until it answers again)`, false);
+        }
         const config: AxiosRequestConfig = {
             method: method as Method,
             url: path,
@@ -115,11 +190,16 @@ export class GrafanaClient {
         let retried = false;
         try {
             const res = await this.http.request<T>(config);
+            processState().breakers.delete(this.url);
             retried = (res.config["axios-retry"]?.retryCount ?? 0) > 0;
             if (res.status >= 200 && res.status < 300) {
-                return { status: res.status, data: res.data };
+                return { status: res.status, data: res.data, retried };
             }
-            throw grafanaError(method, path, res.status, messageOf(res.data, res.statusText || "error"), retried);
+            if (res.status >= 300 && res.status < 400) {
+                const to = String(res.headers?.location ?? "?");
+                throw grafanaError(method, path, res.status, `redirected to ${to}: is ${this.url} the root URL of Grafana's API?`, retried);
+            }
+            throw grafanaError(method, path, res.status, messageOf(res.data, res.statusText || "error", this.url), retried);
         } catch (e) {
             if (isGrafanaError(e)) {
                 throw e;
@@ -128,8 +208,16 @@ export class GrafanaClient {
             const err = e as AxiosError;
             retried = (err.config?.["axios-retry"]?.retryCount ?? 0) > 0;
             const status = err.response?.status;
-            const msg = status !== undefined ? messageOf(err.response?.data, err.message) : `${err.code ?? "error"}: ${err.message}`;
-            throw grafanaError(method, path, status, msg, retried);
+            if (status !== undefined) {
+                processState().breakers.delete(this.url);
+                throw grafanaError(method, path, status, messageOf(err.response?.data, err.message, this.url), retried);
+            }
+            const msg = `${err.code ?? "error"}: ${err.message}`;
+            if (!openBreaker(this.url)) {
+                const tries = (err.config?.["axios-retry"]?.retryCount ?? 0) + 1;
+                processState().breakers.set(this.url, { openedAt: Date.now(), reason: `Grafana at ${this.url} gave no answer to ${tries} tries of an earlier call (${msg})` });
+            }
+            throw grafanaError(method, path, undefined, msg, retried);
         }
     }
 
@@ -151,28 +239,17 @@ export class GrafanaClient {
 
     /** True when GET path answers 404: for deletes that some Grafana versions answer with 403/500 once gone. */
     async isGone(path: string, opts?: RequestOptions): Promise<boolean> {
-        try {
-            await this.get(path, opts);
-            return false;
-        } catch (e) {
-            return isStatus(e, 404);
-        }
+        return (await unlessGone(() => this.get(path, opts))) === undefined;
     }
 }
 
-/** Grafana's default SQLite store answers concurrent writes with 500 "database is locked": one write at a time per URL. */
-async function serializeWrite<T>(url: string, fn: () => Promise<T>): Promise<T> {
-    const queues = processState().writeQueues;
-    const previous = queues.get(url) ?? Promise.resolve();
-    const run = previous.then(fn, fn);
-    const tail = run.catch(() => undefined);
-    queues.set(url, tail);
+/** "404 means gone", in one place: the call's result, or undefined when Grafana answers 404. */
+export async function unlessGone<T>(fn: () => Promise<T>): Promise<T | undefined> {
     try {
-        return await run;
-    } finally {
-        if (queues.get(url) === tail) {
-            queues.delete(url);
-        }
+        return await fn();
+    } catch (e) {
+        if (isStatus(e, 404)) return undefined;
+        throw e;
     }
 }
 

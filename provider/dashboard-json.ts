@@ -39,7 +39,7 @@ export interface ParsedDashboard {
 }
 
 function findExportPlaceholder(v: unknown, path: string): string | undefined {
-    if (typeof v === "string") return /\$\{DS_[A-Z0-9_]+\}/.test(v) ? path : undefined;
+    if (typeof v === "string") return /\$\{DS_[A-Za-z0-9_]+\}/.test(v) ? path : undefined;
     if (Array.isArray(v)) {
         for (let i = 0; i < v.length; i++) {
             const hit = findExportPlaceholder(v[i], `${path}[${i}]`);
@@ -47,6 +47,7 @@ function findExportPlaceholder(v: unknown, path: string): string | undefined {
         }
     } else if (isJsonObject(v)) {
         for (const [k, x] of Object.entries(v)) {
+            if (k === "__inputs") continue;
             const hit = findExportPlaceholder(x, `${path}.${k}`);
             if (hit) return hit;
         }
@@ -54,42 +55,94 @@ function findExportPlaceholder(v: unknown, path: string): string | undefined {
     return undefined;
 }
 
-/** Parses (object or JSON text) and validates a dashboard model without any HTTP call. */
+/** One entry of `__inputs` in a dashboard from "Export for sharing externally". */
+interface ExportInput {
+    name: string;
+    type?: string;
+    value?: unknown;
+}
+
+function exportInputs(dashboard: JsonObject): ExportInput[] {
+    const raw = dashboard.__inputs;
+    if (!Array.isArray(raw)) return [];
+    return raw.filter((i): i is ExportInput => isJsonObject(i) && typeof i.name === "string");
+}
+
+function replacePlaceholders(v: unknown, values: Record<string, string>): unknown {
+    if (typeof v === "string") {
+        return v.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (name in values ? values[name] : whole));
+    }
+    if (Array.isArray(v)) return v.map((x) => replacePlaceholders(x, values));
+    if (isJsonObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replacePlaceholders(x, values)]));
+    return v;
+}
+
+/**
+ * Resolves the `${NAME}` placeholders of an exported dashboard the way Grafana's import screen does: each input of
+ * `__inputs` takes its value from `inputs` (a data-source uid, or a constant), a constant falls back to its exported
+ * value. `__inputs` is dropped once resolved. Failures name the missing or unknown input names.
+ */
+export function applyInputs(dashboard: JsonObject, inputs: Record<string, unknown> | undefined): ParsedDashboard {
+    const failures: Failure[] = [];
+    const declared = exportInputs(dashboard);
+    const mapping = inputs ?? {};
+    if (declared.length === 0 && Object.keys(mapping).length === 0) return { dashboard, failures };
+    const names = declared.map((i) => i.name);
+    if (declared.length > 0) {
+        for (const k of Object.keys(mapping)) {
+            if (!names.includes(k)) failures.push({ property: `inputs.${k}`, reason: `inputs.${k} is not declared in dashboard.__inputs (it declares: ${names.join(", ")})` });
+        }
+    }
+    const values: Record<string, string> = {};
+    const missing: string[] = [];
+    let unknown = false;
+    for (const i of declared) {
+        const v = i.name in mapping ? mapping[i.name] : i.type === "constant" && i.value !== undefined ? String(i.value) : undefined;
+        if (v === undefined || v === null || v === "") missing.push(`${i.name} (${i.type ?? "input"})`);
+        else if (isUnknown(v)) unknown = true;
+        else values[i.name] = String(v);
+    }
+    if (declared.length === 0) {
+        for (const [k, v] of Object.entries(mapping)) {
+            if (isUnknown(v)) unknown = true;
+            else if (typeof v === "string") values[k] = v;
+        }
+    }
+    if (missing.length > 0) {
+        failures.push({
+            property: "dashboard.__inputs",
+            reason: `the dashboard was exported for sharing externally and needs inputs it was not given: ${missing.join(", ")}; map each one, e.g. inputs: { ${declared[0]?.name ?? "DS_NAME"}: "<data source uid>" }`,
+        });
+    }
+    if (failures.length > 0 || unknown) return { dashboard, failures };
+    const resolved = replacePlaceholders(dashboard, values) as JsonObject;
+    delete resolved.__inputs;
+    return { dashboard: resolved, failures };
+}
+
+/** Parses (object or JSON text) and validates a dashboard model without any HTTP call. Failures name a sub-property. */
 export function parseDashboard(value: unknown): ParsedDashboard {
     const failures: Failure[] = [];
     let dashboard: unknown = value;
+    // Reported on sub-properties: a failure on `dashboard` itself makes the engine print the whole model first.
     if (typeof value === "string") {
         try {
             dashboard = JSON.parse(value);
         } catch (e) {
-            failures.push({ property: "dashboard", reason: `dashboard is not valid JSON: ${(e as Error).message}` });
+            failures.push({ property: "dashboard.json", reason: `dashboard is not valid JSON: ${(e as Error).message.slice(0, 200)}` });
             return { failures };
         }
     }
     if (!isJsonObject(dashboard)) {
-        failures.push({ property: "dashboard", reason: "dashboard must be a JSON object (the dashboard model)" });
+        failures.push({ property: "dashboard.json", reason: "dashboard must be a JSON object (the dashboard model)" });
         return { failures };
     }
     if (isJsonObject(dashboard.dashboard) && dashboard.title === undefined) {
         failures.push({
-            property: "dashboard",
+            property: "dashboard.dashboard",
             reason: "dashboard looks like an API request body ({dashboard: ...}); pass its inner 'dashboard' object, and folderUid/overwrite/message as resource args",
         });
         return { failures };
-    }
-    if ("__inputs" in dashboard || "__requires" in dashboard) {
-        failures.push({
-            property: "dashboard",
-            reason: "dashboard was exported with 'Export for sharing externally' (it has __inputs/__requires and ${DS_...} placeholders), which Grafana cannot import through the API. Re-export it with that option off, or copy it from Dashboard settings > JSON Model",
-        });
-        return { failures };
-    }
-    const placeholder = findExportPlaceholder(dashboard, "dashboard");
-    if (placeholder) {
-        failures.push({
-            property: placeholder,
-            reason: `${placeholder} holds a \${DS_...} placeholder from 'Export for sharing externally'; replace it with a real data source uid, or re-export with that option off`,
-        });
     }
     const title = dashboard.title;
     if (!isUnknown(title) && (typeof title !== "string" || title.trim() === "")) {
@@ -97,4 +150,73 @@ export function parseDashboard(value: unknown): ParsedDashboard {
     }
     checkUid(failures, "dashboard.uid", dashboard.uid);
     return { dashboard, failures };
+}
+
+/** After inputs are applied: a `${DS_...}` placeholder still there cannot be saved usefully. */
+export function checkNoPlaceholders(dashboard: JsonObject): Failure[] {
+    const placeholder = findExportPlaceholder(dashboard, "dashboard");
+    return placeholder
+        ? [
+              {
+                  property: placeholder,
+                  reason: `${placeholder} holds a \${DS_...} placeholder from 'Export for sharing externally'; map it with inputs: { NAME: "<data source uid>" }, or re-export with that option off`,
+              },
+          ]
+        : [];
+}
+
+/** The model as kept in the state and compared: without the fields Grafana assigns on every save (id, version). */
+export function storedModel(dashboard: JsonObject): JsonObject {
+    const copy: JsonObject = { ...dashboard };
+    delete copy.id;
+    delete copy.version;
+    return copy;
+}
+
+/** A place where Grafana stored something other than what was saved (e.g. its own schemaVersion migration). */
+export interface Rewrite {
+    path: (string | number)[];
+    declared?: unknown;
+    server?: unknown;
+}
+
+/** Leaf-level differences between two models (arrays of different length count as one difference). */
+export function diffPaths(a: unknown, b: unknown, path: (string | number)[] = [], out: Rewrite[] = []): Rewrite[] {
+    if (isJsonObject(a) && isJsonObject(b)) {
+        for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) diffPaths(a[k], b[k], [...path, k], out);
+    } else if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+        a.forEach((x, i) => diffPaths(x, b[i], [...path, i], out));
+    } else if (canonicalJson(a) !== canonicalJson(b)) {
+        out.push({ path, declared: a, server: b });
+    }
+    return out;
+}
+
+function getAt(v: unknown, path: (string | number)[]): unknown {
+    let cur = v;
+    for (const p of path) {
+        if (cur === null || typeof cur !== "object") return undefined;
+        cur = (cur as Record<string | number, unknown>)[p];
+    }
+    return cur;
+}
+
+function setAt(v: unknown, path: (string | number)[], value: unknown): void {
+    let cur = v as Record<string | number, unknown>;
+    for (const p of path.slice(0, -1)) {
+        if (cur[p] === null || typeof cur[p] !== "object") return;
+        cur = cur[p] as Record<string | number, unknown>;
+    }
+    const last = path[path.length - 1];
+    if (value === undefined) delete cur[last];
+    else cur[last] = value;
+}
+
+/** Puts back the declared value wherever Grafana's own rewrite is still in place: what is left is real drift. */
+export function undoRewrites(live: JsonObject, rewrites: Rewrite[]): JsonObject {
+    const copy = JSON.parse(JSON.stringify(live)) as JsonObject;
+    for (const r of rewrites) {
+        if (r.path.length > 0 && canonicalJson(getAt(copy, r.path)) === canonicalJson(r.server)) setAt(copy, r.path, r.declared);
+    }
+    return copy;
 }

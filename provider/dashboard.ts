@@ -1,51 +1,90 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomBytes } from "crypto";
-import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
-import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
-import { canonicalJson, dashboardHash, JsonObject, parseDashboard } from "./dashboard-json";
+import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import {
+    applyInputs,
+    canonicalJson,
+    checkNoPlaceholders,
+    dashboardHash,
+    diffPaths,
+    isJsonObject,
+    JsonObject,
+    parseDashboard,
+    Rewrite,
+    storedModel,
+    undoRewrites,
+} from "./dashboard-json";
 import { diffFields } from "./diff";
-import { withPlainResults } from "./results";
+import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, Failure, isUnknown } from "./validate";
+import { checkConnection, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, containsUnknown, Failure, isUnknown, UNKNOWN } from "./validate";
 
 export interface DashboardArgs {
-    /** The dashboard model: an object, or JSON text (e.g. `fs.readFileSync("dash.json", "utf8")`). */
+    /**
+     * The dashboard model: an object (e.g. from `@grafana/grafana-foundation-sdk`'s `DashboardBuilder.build()`), or
+     * JSON text (`fs.readFileSync("dash.json", "utf8")`). Without a `uid`, one is derived from the project, stack and
+     * resource name. `id` and `version` are ignored (Grafana assigns them).
+     */
     dashboard: pulumi.Input<JsonObject | string>;
+    /**
+     * Values for the `__inputs` of a dashboard exported with "Export for sharing externally", by input name, e.g.
+     * `{ DS_PROMETHEUS: dataSource.uid }`: every `${DS_PROMETHEUS}` placeholder is replaced, as Grafana's import does.
+     * Constant inputs fall back to their exported value.
+     */
+    inputs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** uid of the folder to save in; absent means the General (root) folder. Changing it moves the dashboard. */
     folderUid?: pulumi.Input<string>;
-    /** Version-history message for each save. */
+    /** Version-history message recorded with each save. */
     message?: pulumi.Input<string>;
-    /** Save over changes made outside this stack instead of failing with 412. */
+    /** Save over changes made in Grafana since the last `up` (and take over an existing uid) instead of failing with 412. */
     overwrite?: pulumi.Input<boolean>;
-    /** Org to save in when the connection is a user (basic auth); an org API key already names its org. */
+    /** Org to save in when the connection is a user (basic auth); an org API key or token already names its org. */
     orgId?: pulumi.Input<number>;
+    /** Per-resource Grafana URL and credential (e.g. `{ auth: apiKey.key }`); stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface DashboardInputs {
-    /** Canonical JSON text of the model: the only copy of it in the state. */
+export interface DashboardInputs extends CommonInputs {
+    /** Canonical JSON of the model, inputs applied, without id/version: the only copy of it in the state. */
     dashboard: string;
-    /** The uid asked for in the model, if any (derived by check). */
+    inputs?: Record<string, string>;
+    /** The uid declared in the model, if any (set by check). */
     uid?: string;
+    /** The uid used when the model declares none (derived in the program; see derivedUid). */
+    autoUid?: string;
     folderUid?: string;
     message?: string;
     overwrite?: boolean;
     orgId?: number;
     connection?: ConnectionValues;
-    resourceName: string;
 }
 
 export interface DashboardOutputs extends Omit<DashboardInputs, "dashboard"> {
+    /** The dashboard's uid in Grafana. */
     uid: string;
+    /** Full URL of the dashboard (Grafana's base URL + `path`). */
     url: string;
+    /** URL path Grafana gives the dashboard, e.g. `/d/<uid>/<slug>` (absent in states written by 0.1.0 until refreshed). */
+    path?: string;
+    /** Grafana's version number of the dashboard, raised by every save. */
     version: number;
+    /** Grafana's numeric id of the dashboard. */
     dashboardId: number;
+    /** The org the dashboard is saved in. */
     orgId: number;
+    /** The dashboard's title. */
     title: string;
-    /** sha256 of the desired model without server-assigned fields; what diff compares. */
+    /** sha256 of the model (normalised): what diff compares. */
     dashboardHash: string;
-    /** sha256 of the model as Grafana stored it after our last save; refresh compares against it. */
+    /** sha256 of the model as Grafana stored it after our last save (kept for states written by 0.1.0). */
     serverHash: string;
+    /** Where Grafana's stored copy differs from what was saved (its own migrations): not drift. */
+    serverRewrites?: Rewrite[];
+    /** Whether uid / orgId were given as inputs (their outputs hold the effective values either way). */
+    uidDeclared?: boolean;
+    orgIdDeclared?: boolean;
 }
 
 interface SaveResult {
@@ -60,62 +99,108 @@ interface GetResult {
     meta: { url: string; version: number; folderUid?: string };
 }
 
-type SavedFields = Pick<DashboardOutputs, "uid" | "url" | "version" | "dashboardId" | "title" | "dashboardHash" | "serverHash">;
+type SavedFields = Pick<DashboardOutputs, "uid" | "url" | "path" | "version" | "dashboardId" | "title" | "dashboardHash" | "serverHash" | "serverRewrites">;
 
-const label = (p: { resourceName?: string }) => `Dashboard "${p.resourceName ?? "?"}"`;
+const label = labeller("Dashboard");
 
-function model(inputs: DashboardInputs): JsonObject {
+/** At most this many rewrites are kept; beyond that, refresh falls back to comparing hashes. */
+const MAX_REWRITES = 50;
+
+function model(inputs: Pick<DashboardInputs, "dashboard">): JsonObject {
     return JSON.parse(inputs.dashboard) as JsonObject;
-}
-
-/** Grafana-style uid for a dashboard without one: made here so a retried create finds its own first attempt. */
-function newUid(): string {
-    return randomBytes(10).toString("base64url").replace(/[^a-zA-Z0-9]/g, "").slice(0, 14) || "d" + Date.now();
 }
 
 async function fetchDashboard(client: GrafanaClient, uid: string, orgId: number | undefined): Promise<GetResult> {
     return (await client.get<GetResult>(`/api/dashboards/uid/${encodeURIComponent(uid)}`, { orgId })).data;
 }
 
+/** Grafana's path under the client's base URL; a base URL with a sub-path is not repeated. */
+function fullUrl(base: string, path: string): string {
+    const u = new URL(base);
+    const prefix = u.pathname.replace(/\/+$/, "");
+    return `${u.origin}${prefix && path.startsWith(prefix + "/") ? "" : prefix}${path}`;
+}
+
+/** True when Grafana holds `desired` (normalised), allowing for its own known rewrites. */
+function holds(existing: GetResult, desired: JsonObject, folderUid: string | undefined, rewrites: Rewrite[] | undefined): boolean {
+    if ((existing.meta.folderUid ?? "") !== (folderUid ?? "")) return false;
+    const want = dashboardHash(desired);
+    return dashboardHash(existing.dashboard) === want || (!!rewrites && dashboardHash(undoRewrites(existing.dashboard, rewrites)) === want);
+}
+
+interface SaveOptions {
+    uid: string;
+    version: number | undefined;
+    overwrite: boolean;
+    /** The uid was derived for this resource: a dashboard already there is this resource's own earlier attempt. */
+    ours: boolean;
+    /** Rewrites seen on the last save, to recognise our own save in a 412's read-back. */
+    rewrites?: Rewrite[];
+}
+
 /**
- * Saves the model under `uid`. If the call was retried after a lost answer (a reset, or a 500 while SQLite was
- * locked) and Grafana now says 412, the first attempt may have gone through: when Grafana holds exactly our
- * model, that save is ours.
+ * Saves the model. Whenever Grafana answers 412 (or 400 "same name/uid"), it may have applied the save anyway (SQLite's
+ * "database is locked" makes Grafana re-run its transaction, whose re-run sees the version the first run wrote; or an
+ * earlier attempt's answer was lost): the dashboard is read back, and when Grafana holds exactly this model, the save
+ * is done. Only a real foreign change fails.
  */
-async function save(
-    client: GrafanaClient,
-    inputs: DashboardInputs,
-    uid: string,
-    version: number | undefined,
-    overwrite: boolean,
-): Promise<SavedFields> {
+async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOptions, base: string): Promise<SavedFields> {
     const desired = model(inputs);
-    const body = {
-        dashboard: { ...desired, id: null, uid, version },
-        // Always sent: a save without folderUid moves the dashboard to the root.
-        folderUid: inputs.folderUid ?? "",
-        message: inputs.message,
-        overwrite,
-    };
+    const post = (version: number | undefined, overwrite: boolean) =>
+        client.post<SaveResult>(
+            "/api/dashboards/db",
+            {
+                dashboard: { ...desired, id: null, uid: opts.uid, version },
+                // Always sent: a save without folderUid moves the dashboard to the root.
+                folderUid: inputs.folderUid ?? "",
+                message: inputs.message,
+                overwrite,
+            },
+            { orgId: inputs.orgId },
+        );
     let saved: SaveResult;
     try {
-        saved = (await client.post<SaveResult>("/api/dashboards/db", body, { orgId: inputs.orgId })).data;
+        saved = (await post(opts.version, opts.overwrite)).data;
     } catch (e) {
-        if (!(isStatus(e, 412) && e.retried)) throw e;
-        const existing = await fetchDashboard(client, uid, inputs.orgId);
-        if (dashboardHash(existing.dashboard) !== dashboardHash(desired)) throw e;
-        saved = { id: Number(existing.dashboard.id), uid, url: existing.meta.url, version: existing.meta.version };
+        if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
+        const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
+        if (existing && holds(existing, desired, inputs.folderUid, opts.rewrites)) {
+            saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
+        } else if (existing && opts.ours) {
+            // Our own earlier attempt, made from an older model: save over it.
+            saved = (await post(existing.meta.version, false)).data;
+        } else if (!existing && /same name/i.test(e.grafanaMessage)) {
+            throw await titleTaken(client, inputs, desired, e);
+        } else {
+            throw e;
+        }
     }
     const stored = await fetchDashboard(client, saved.uid, inputs.orgId);
+    const rewrites = diffPaths(storedModel({ ...desired, uid: undefined }), storedModel({ ...stored.dashboard, uid: undefined }));
     return {
         uid: saved.uid,
-        url: saved.url,
+        url: fullUrl(base, saved.url),
+        path: saved.url,
         version: saved.version,
         dashboardId: saved.id,
         title: String(desired.title),
         dashboardHash: dashboardHash(desired),
         serverHash: dashboardHash(stored.dashboard),
+        serverRewrites: rewrites.length <= MAX_REWRITES ? rewrites : undefined,
     };
+}
+
+/** Grafana 10 refuses a second dashboard with the same title in a folder: name the one that is there. */
+async function titleTaken(client: GrafanaClient, inputs: DashboardInputs, desired: JsonObject, cause: Error): Promise<Error> {
+    const title = String(desired.title);
+    const query: Record<string, string | number> = { type: "dash-db", query: title, limit: 100 };
+    if (inputs.folderUid) query.folderUIDs = inputs.folderUid;
+    const hits = (await client.get<{ uid: string; title: string; folderUid?: string }[]>("/api/search", { orgId: inputs.orgId, query }).catch(() => ({ data: [] }))).data;
+    const other = hits.find((h) => h.title === title && (h.folderUid ?? "") === (inputs.folderUid ?? ""));
+    const where = inputs.folderUid ? `folder "${inputs.folderUid}"` : "the General folder";
+    return new Error(
+        `${cause.message}. A dashboard titled "${title}" already exists in ${where}${other ? ` with uid "${other.uid}"` : ""}, not made by this resource: to take it over, set uid: "${other?.uid ?? "<its uid>"}" in the model and overwrite: true (destroy then deletes it); or change the title`,
+    );
 }
 
 /**
@@ -139,19 +224,27 @@ async function withStoredConnection<T>(p: DashboardOutputs, fn: (client: Grafana
     }
 }
 
-function saveHint(e: unknown): string | undefined {
-    if (isStatus(e, 412)) {
-        return "The dashboard was changed outside this stack: run `pulumi refresh`, or set overwrite: true to replace those changes";
-    }
-    if (isStatus(e, 401, 403)) {
-        return "Use an org API key of this dashboard's org, or admin credentials with orgId";
-    }
-    return undefined;
+function saveHint(inputs: DashboardInputs, orgId: number | undefined) {
+    return (e: unknown): string | undefined => {
+        if (isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage)) {
+            return "The dashboard was changed outside this stack: run `pulumi refresh` to see the change, or set overwrite: true to replace it";
+        }
+        if (isStatus(e, 400) && /folder not found/i.test(e.grafanaMessage)) {
+            return `folderUid "${inputs.folderUid}" names no folder in org ${orgId ?? "(the credential's org)"}: create the folder first (a Folder resource, then folderUid: folder.uid) or fix folderUid`;
+        }
+        if (isStatus(e, 401, 403)) {
+            return "Use an org API key of this dashboard's org, or admin credentials with orgId";
+        }
+        return undefined;
+    };
 }
 
-export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = withPlainResults({
-    configure: configureFromStack,
+/** Grafana-style random uid: only for resources registered without autoUid. */
+function randomUid(): string {
+    return randomBytes(10).toString("base64url").replace(/[^a-zA-Z0-9]/g, "").slice(0, 14) || "d" + Date.now();
+}
 
+export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = defineProvider({
     async check(_olds, news) {
         const failures: Failure[] = [];
         const raw = news as unknown as Record<string, unknown>;
@@ -161,20 +254,30 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         checkOptionalBoolean(failures, "overwrite", raw.overwrite);
         checkOrgId(failures, "orgId", raw.orgId, false);
         checkConnection(failures, raw.connection);
+        if (raw.inputs !== undefined && raw.inputs !== null && !isUnknown(raw.inputs) && !isJsonObject(raw.inputs)) {
+            failures.push({ property: "inputs", reason: "inputs must be a map of input name to value, e.g. { DS_PROMETHEUS: \"<data source uid>\" }" });
+        }
         if (isUnknown(raw.dashboard)) return { inputs: news, failures };
         const parsed = parseDashboard(raw.dashboard);
         failures.push(...parsed.failures);
         if (!parsed.dashboard || failures.length > 0) return { inputs: news, failures };
-        const uid = typeof parsed.dashboard.uid === "string" ? parsed.dashboard.uid : undefined;
-        return { inputs: { ...news, dashboard: canonicalJson(parsed.dashboard), uid }, failures };
+        if (isUnknown(raw.inputs)) return { inputs: { ...news, dashboard: canonicalJson(storedModel(parsed.dashboard)) }, failures };
+        const mapping = isJsonObject(raw.inputs) ? raw.inputs : undefined;
+        const applied = applyInputs(parsed.dashboard, mapping);
+        failures.push(...applied.failures);
+        const resolved = applied.dashboard ?? parsed.dashboard;
+        if (failures.length === 0 && !containsUnknown(mapping)) failures.push(...checkNoPlaceholders(resolved));
+        const uid = typeof resolved.uid === "string" ? resolved.uid : undefined;
+        return { inputs: { ...news, dashboard: canonicalJson(storedModel(resolved)), uid }, failures };
     },
 
     async diff(_id, olds, news) {
         const o = olds as unknown as Record<string, unknown>;
         const n = news as unknown as Record<string, unknown>;
+        const hash = isUnknown(news.dashboard) || containsUnknown(news.inputs) ? UNKNOWN : dashboardHash(model(news));
         return diffFields(
             o,
-            { ...n, dashboardHash: isUnknown(news.dashboard) ? news.dashboard : dashboardHash(model(news)) },
+            { ...n, dashboardHash: hash },
             [
                 { name: "uid", replace: true, absentMeansKeep: true },
                 { name: "orgId", replace: true, absentMeansKeep: true },
@@ -187,75 +290,86 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
     },
 
     async create(inputs) {
+        const orgHint = { orgId: inputs.orgId };
         return forResource(
             label(inputs),
             async () => {
-                const client = clientFor(resolveConnection(inputs.connection));
-                const uid = inputs.uid ?? newUid();
-                const saved = await save(client, inputs, uid, undefined, inputs.overwrite ?? false);
+                const conn = resolveConnection(inputs.connection);
+                const client = clientFor(conn);
+                const uid = inputs.uid ?? inputs.autoUid ?? randomUid();
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
-                const outs: DashboardOutputs = { ...withoutModel(inputs), ...saved, orgId };
+                orgHint.orgId = orgId;
+                const saved = await save(
+                    client,
+                    inputs,
+                    { uid, version: undefined, overwrite: inputs.overwrite ?? false, ours: !inputs.uid && !!inputs.autoUid },
+                    conn.url,
+                );
+                const outs: DashboardOutputs = { ...withoutModel(inputs), ...saved, orgId, uidDeclared: !!inputs.uid, orgIdDeclared: inputs.orgId !== undefined };
                 return { id: saved.uid, outs };
             },
             (e) =>
-                isStatus(e, 412) && /changed by someone else/.test(e.grafanaMessage) && !inputs.overwrite
-                    ? `A dashboard with uid "${inputs.uid}" already exists in this org; set overwrite: true to take it over`
-                    : isStatus(e, 412)
-                      ? undefined
-                      : saveHint(e),
+                isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage) && !inputs.overwrite
+                    ? `A dashboard with uid "${inputs.uid}" already exists in this org with other content; set overwrite: true to take it over (destroy then deletes it)`
+                    : saveHint(inputs, orgHint.orgId)(e),
         );
     },
 
     async read(id, props) {
         const p = props as DashboardOutputs;
         return forResource(label(p), async () => {
-            let got: GetResult;
-            try {
-                got = await withStoredConnection(p, (client) => fetchDashboard(client, id, p.orgId));
-            } catch (e) {
-                if (isStatus(e, 404)) return {};
-                throw e;
-            }
-            const serverHash = dashboardHash(got.dashboard);
-            // Changed outside the stack: make the next diff see a change so `up` puts the declared model back.
-            const drifted = serverHash !== p.serverHash;
+            const got = await unlessGone(() => withStoredConnection(p, (client) => fetchDashboard(client, id, p.orgId)));
+            if (!got) return {};
+            const live = storedModel({ ...got.dashboard, uid: undefined });
+            // What Grafana holds, with its own rewrites put back: anything still different was changed in Grafana.
+            const asDeclared = p.serverRewrites ? undoRewrites(live, p.serverRewrites) : live;
+            const drifted = p.serverRewrites ? dashboardHash(asDeclared) !== p.dashboardHash : dashboardHash(got.dashboard) !== p.serverHash;
+            const conn = resolveConnection(p.connection);
             const outs: DashboardOutputs = {
                 ...p,
-                url: got.meta.url,
+                url: fullUrl(conn.url, got.meta.url),
+                path: got.meta.url,
                 version: got.meta.version,
-                folderUid: got.meta.folderUid || p.folderUid,
+                folderUid: got.meta.folderUid || undefined,
                 title: String(got.dashboard.title),
-                dashboardHash: drifted ? `changed-in-grafana:${serverHash}` : p.dashboardHash,
+                dashboardHash: drifted ? dashboardHash(asDeclared) : p.dashboardHash,
             };
-            return { id, props: outs };
+            if (!drifted) return { id, props: outs };
+            // The live model becomes the old inputs, so `preview --diff` shows the changed fields, not a hash.
+            const inputs = { ...inputsOf(p), dashboard: canonicalJson({ ...asDeclared, uid: declaredUid(p) }), folderUid: outs.folderUid };
+            // ReadResult types `inputs` as the outputs type; the engine takes any input map.
+            return { id, props: outs, inputs: inputs as unknown as DashboardOutputs };
         });
     },
 
-    async update(id, olds, news) {
+    async update(_id, olds, news) {
+        const conn = resolveConnection(news.connection);
         return forResource(
             label(news),
             async () => {
-                const client = clientFor(resolveConnection(news.connection));
+                const client = clientFor(conn);
                 const newHash = dashboardHash(model(news));
                 const unchanged = newHash === olds.dashboardHash && (news.folderUid ?? "") === (olds.folderUid ?? "");
                 const saved = unchanged
                     ? {}
-                    : await save(client, { ...news, orgId: olds.orgId }, olds.uid, olds.version, news.overwrite ?? false);
+                    : await save(
+                          client,
+                          { ...news, orgId: olds.orgId },
+                          { uid: olds.uid, version: olds.version, overwrite: news.overwrite ?? false, ours: false, rewrites: olds.serverRewrites },
+                          conn.url,
+                      );
                 const outs: DashboardOutputs = { ...olds, ...withoutModel(news), uid: olds.uid, orgId: olds.orgId, ...saved };
                 return { outs };
             },
-            saveHint,
+            saveHint(news, olds.orgId),
         );
     },
 
     async delete(id, props) {
         await forResource(label(props), async () => {
-            try {
-                await withStoredConnection(props, (client) => client.delete(`/api/dashboards/uid/${encodeURIComponent(id)}`, { orgId: props.orgId }));
-            } catch (e) {
-                if (isStatus(e, 404)) return;
-                throw e;
-            }
+            await unlessGone(() =>
+                withStoredConnection(props, (client) => client.delete(`/api/dashboards/uid/${encodeURIComponent(id)}`, { orgId: props.orgId })),
+            );
         });
     },
 });
@@ -265,38 +379,69 @@ function withoutModel(inputs: DashboardInputs): Omit<DashboardInputs, "dashboard
     return rest;
 }
 
+/** The uid the program declared: states written by 0.1.0 (no flags) declared one only when there was no autoUid. */
+function declaredUid(p: DashboardOutputs): string | undefined {
+    return (p.uidDeclared ?? !p.autoUid) ? p.uid : undefined;
+}
+
+/** The input fields of a stored resource (its outputs minus what Grafana assigned), for ReadResult.inputs. */
+function inputsOf(p: DashboardOutputs): Omit<DashboardInputs, "dashboard"> {
+    const { resourceName, inputs, autoUid, folderUid, message, overwrite, connection } = p;
+    const orgId = p.orgIdDeclared === false ? undefined : p.orgId;
+    return { resourceName, inputs, autoUid, folderUid, message, overwrite, connection, orgId, uid: declaredUid(p) };
+}
+
 /** What the SDK serializes into the state (see providerForState). */
 const dashboardProviderForState = providerForState<DashboardInputs, DashboardOutputs>(__filename, "dashboardProvider", () => require("./host/dashboard"));
 
 /**
- * A dashboard, saved with an org API key (`connection: { auth: apiKey.key }`) or admin credentials plus orgId.
- * A uid change or another org replaces; title, panels and folder are updated in place.
+ * A Grafana dashboard, saved with an org API key or token (`connection: { auth: apiKey.key }`) or with admin
+ * credentials plus `orgId`. A uid or org change replaces it; title, panels and folder are updated in place. A change
+ * made in Grafana shows in `pulumi refresh` / `preview --diff` field by field, and the next `up` puts the declared
+ * model back.
+ *
+ * @example
+ * ```ts
+ * import * as fs from "fs";
+ * import { Dashboard } from "pulumi-grafana-dynamic";
+ *
+ * const overview = new Dashboard("overview", {
+ *     dashboard: fs.readFileSync("overview.json", "utf8"), // exported with "Export for sharing externally"
+ *     inputs: { DS_PROMETHEUS: "prometheus-uid" },
+ *     folderUid: "team-a",
+ *     connection: { auth: apiKey.key },
+ * });
+ * export const url = overview.url;
+ * ```
  */
 export class Dashboard extends dynamic.Resource {
+    /** The dashboard's uid in Grafana (declared in the model, or derived from project, stack and resource name). */
     declare public readonly uid: pulumi.Output<string>;
+    /** Full URL of the dashboard: Grafana's base URL + `path`. */
     declare public readonly url: pulumi.Output<string>;
+    /** URL path Grafana gives the dashboard, e.g. `/d/<uid>/<slug>`. */
+    declare public readonly path: pulumi.Output<string>;
+    /** Grafana's version of the dashboard, raised by every save. */
     declare public readonly version: pulumi.Output<number>;
+    /** Grafana's numeric id of the dashboard. */
     declare public readonly dashboardId: pulumi.Output<number>;
+    /** The org the dashboard is saved in. */
     declare public readonly orgId: pulumi.Output<number>;
+    /** The dashboard's title. */
     declare public readonly title: pulumi.Output<string>;
+    /** The folder the dashboard is in (absent: General). */
+    declare public readonly folderUid: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: DashboardArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             dashboardProviderForState(),
             name,
-            {
-                uid: undefined,
-                url: undefined,
-                version: undefined,
-                dashboardId: undefined,
-                title: undefined,
-                dashboardHash: undefined,
-                serverHash: undefined,
-                ...args,
-                orgId: args.orgId,
-                connection: args.connection ? pulumi.secret(args.connection) : undefined,
-                resourceName: name,
-            },
+            resourceProps(
+                name,
+                args,
+                ["uid", "url", "path", "version", "dashboardId", "title", "dashboardHash", "serverHash", "serverRewrites"],
+                { orgId: args.orgId, autoUid: derivedUid("Dashboard", name) },
+            ),
             opts,
             "grafana",
             "Dashboard",

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus } from "./client";
-import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
-import { withPlainResults } from "./results";
+import * as ids from "./ids";
+import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
@@ -14,12 +15,11 @@ export interface OrgMembershipArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface OrgMembershipInputs {
+export interface OrgMembershipInputs extends CommonInputs {
     orgId: number;
     loginOrEmail: string;
     role: OrgRole;
     connection?: ConnectionValues;
-    resourceName: string;
 }
 
 export interface OrgMembershipOutputs extends OrgMembershipInputs {
@@ -36,7 +36,7 @@ interface OrgUser {
     role: string;
 }
 
-const label = (p: { resourceName?: string }) => `OrgMembership "${p.resourceName ?? "?"}"`;
+const label = labeller("OrgMembership");
 
 async function listMembers(client: GrafanaClient, orgId: number): Promise<OrgUser[]> {
     return (await client.get<OrgUser[]>(`/api/orgs/${orgId}/users`)).data;
@@ -53,9 +53,7 @@ function lastAdminHint(e: unknown): string | undefined {
         : undefined;
 }
 
-export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = withPlainResults({
-    configure: configureFromStack,
-
+export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = defineProvider({
     async check(_olds, news) {
         const failures: Failure[] = [];
         checkOrgId(failures, "orgId", news.orgId, true);
@@ -83,13 +81,13 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
                 try {
                     const res = await client.post<{ userId?: number }>(path, { loginOrEmail: inputs.loginOrEmail, role: inputs.role });
                     const userId = res.data.userId ?? (await findMember(client, inputs)).userId;
-                    return { id: `${inputs.orgId}:${userId}`, outs: { ...inputs, userId, adopted: false } };
+                    return { id: ids.membershipId(inputs.orgId, userId), outs: { ...inputs, userId, adopted: false } };
                 } catch (e) {
                     if (!isStatus(e, 409)) throw e;
                     if (e.retried) {
                         // Our own first attempt went through before the connection dropped.
                         const userId = (await findMember(client, inputs)).userId;
-                        return { id: `${inputs.orgId}:${userId}`, outs: { ...inputs, userId, adopted: false } };
+                        return { id: ids.membershipId(inputs.orgId, userId), outs: { ...inputs, userId, adopted: false } };
                     }
                 }
                 // Already a member (an org's creator always is): take it over and set the role.
@@ -98,7 +96,7 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
                     await client.patch(`${path}/${member.userId}`, { role: inputs.role });
                 }
                 const outs: OrgMembershipOutputs = { ...inputs, userId: member.userId, adopted: true, previousRole: member.role };
-                return { id: `${inputs.orgId}:${member.userId}`, outs };
+                return { id: ids.membershipId(inputs.orgId, member.userId), outs };
             },
             lastAdminHint,
         );
@@ -108,14 +106,8 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
         const p = props as OrgMembershipOutputs;
         return forResource(label(p), async () => {
             const client = clientFor(resolveConnection(p.connection));
-            let members: OrgUser[];
-            try {
-                members = await listMembers(client, p.orgId);
-            } catch (e) {
-                if (isStatus(e, 404)) return {};
-                throw e;
-            }
-            const m = members.find((u) => u.userId === p.userId);
+            const members = await unlessGone(() => listMembers(client, p.orgId));
+            const m = members?.find((u) => u.userId === p.userId);
             return m ? { id, props: { ...p, role: m.role as OrgRole } } : {};
         });
     },
@@ -181,14 +173,7 @@ export class OrgMembership extends dynamic.Resource {
         super(
             orgMembershipProviderForState(),
             name,
-            {
-                userId: undefined,
-                adopted: undefined,
-                previousRole: undefined,
-                ...args,
-                connection: args.connection ? pulumi.secret(args.connection) : undefined,
-                resourceName: name,
-            },
+            resourceProps(name, args, ["userId", "adopted", "previousRole"]),
             opts,
             "grafana",
             "OrgMembership",

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus } from "./client";
-import { configureFromStack, ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
-import { withPlainResults } from "./results";
+import * as ids from "./ids";
+import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, Failure } from "./validate";
 
@@ -14,11 +15,10 @@ export interface OrganizationArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface OrganizationInputs {
+export interface OrganizationInputs extends CommonInputs {
     name: string;
     adoptExisting?: boolean;
     connection?: ConnectionValues;
-    resourceName: string;
 }
 
 export interface OrganizationOutputs extends OrganizationInputs {
@@ -32,15 +32,13 @@ interface OrgBody {
     name: string;
 }
 
-const label = (props: { resourceName?: string }) => `Organization "${props.resourceName ?? "?"}"`;
+const label = labeller("Organization");
 
 async function findByName(client: GrafanaClient, name: string): Promise<OrgBody> {
     return (await client.get<OrgBody>(`/api/orgs/name/${encodeURIComponent(name)}`)).data;
 }
 
-export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, OrganizationOutputs> = withPlainResults({
-    configure: configureFromStack,
-
+export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, OrganizationOutputs> = defineProvider({
     async check(_olds, news) {
         const failures: Failure[] = [];
         checkName(failures, "name", news.name);
@@ -73,11 +71,11 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
                     adopted = !e.retried;
                 }
                 const outs: OrganizationOutputs = { ...inputs, orgId, adopted };
-                return { id: String(orgId), outs };
+                return { id: ids.orgId(orgId), outs };
             },
             (e) =>
                 isStatus(e, 409)
-                    ? `An organization named "${inputs.name}" already exists; set adoptExisting: true to manage it with this stack`
+                    ? `An organization named "${inputs.name}" already exists. If this stack made it in an \`up\` that was interrupted (Grafana cannot tell), or to manage that org from now on, set adoptExisting: true on this resource and run \`pulumi up\` again (destroy then deletes the org); otherwise choose another name`
                     : isStatus(e, 401, 403)
                       ? "Creating organizations needs a Grafana server admin with basic auth (user:password)"
                       : undefined,
@@ -88,13 +86,8 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
         const p = props as OrganizationOutputs;
         return forResource(label(p), async () => {
             const client = clientFor(resolveConnection(p.connection));
-            try {
-                const org = (await client.get<OrgBody>(`/api/orgs/${id}`)).data;
-                return { id, props: { ...p, orgId: org.id, name: org.name } };
-            } catch (e) {
-                if (isStatus(e, 404)) return {};
-                throw e;
-            }
+            const org = (await unlessGone(() => client.get<OrgBody>(`/api/orgs/${id}`)))?.data;
+            return org ? { id, props: { ...p, orgId: org.id, name: org.name } } : {};
         });
     },
 
@@ -140,13 +133,7 @@ export class Organization extends dynamic.Resource {
         super(
             organizationProviderForState(),
             name,
-            {
-                orgId: undefined,
-                adopted: undefined,
-                ...args,
-                connection: args.connection ? pulumi.secret(args.connection) : undefined,
-                resourceName: name,
-            },
+            resourceProps(name, args, ["orgId", "adopted"]),
             opts,
             "grafana",
             "Organization",

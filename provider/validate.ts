@@ -1,3 +1,5 @@
+import { effectiveUrlProblem } from "./connection";
+
 /** The value the engine puts in place of an input not known yet (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -8,8 +10,6 @@ export interface Failure {
 
 export const ORG_ROLES = ["Admin", "Editor", "Viewer"] as const;
 export type OrgRole = (typeof ORG_ROLES)[number];
-export const KEY_ROLES = ["Admin", "Editor", "Viewer", "None"] as const;
-export type KeyRole = (typeof KEY_ROLES)[number];
 
 export function isUnknown(v: unknown): boolean {
     return v === UNKNOWN;
@@ -71,8 +71,13 @@ export function checkOptionalString(failures: Failure[], property: string, value
     }
 }
 
-/** Never echoes the value: connection.auth is a credential. */
+/** The resource's `connection` fields, then the URL that will really be used. Never echoes auth: it is a credential. */
 export function checkConnection(failures: Failure[], value: unknown): void {
+    checkConnectionFields(failures, value);
+    checkEffectiveUrl(failures, value);
+}
+
+function checkConnectionFields(failures: Failure[], value: unknown): void {
     if (value === undefined || value === null || isUnknown(value)) return;
     if (typeof value !== "object" || Array.isArray(value)) {
         failures.push({ property: "connection", reason: "connection must be an object { url?, auth? }" });
@@ -94,6 +99,15 @@ export function checkConnection(failures: Failure[], value: unknown): void {
             failures.push({ property: "connection.auth", reason: "connection.auth must be a non-empty string (user:password or a token)" });
         }
     }
+}
+
+/** The URL that will be used (resource, stack config or env) must be a usable URL: checked before any call. */
+export function checkEffectiveUrl(failures: Failure[], connection: unknown): void {
+    if (isUnknown(connection) || failures.some((f) => f.property.startsWith("connection"))) return;
+    const c = connection && typeof connection === "object" ? (connection as { url?: unknown }) : undefined;
+    if (c && isUnknown(c.url)) return;
+    const problem = effectiveUrlProblem(c as { url?: string } | undefined);
+    if (problem) failures.push(problem);
 }
 
 const UID_PATTERN = /^[a-zA-Z0-9\-_]*$/;

@@ -1,7 +1,7 @@
 import { apiKeyProvider as p, ApiKeyInputs } from "../../provider/api-key";
 import { organizationProvider } from "../../provider/organization";
 import { ApiKeyMode, FakeGrafana } from "../support/fake-grafana";
-import { errorOf, startFake } from "../support/provider-env";
+import { errorOf, newProviderProcess, startFake } from "../support/provider-env";
 
 let fake: FakeGrafana;
 let orgId: number;
@@ -84,13 +84,49 @@ describe("ApiKey against a fake Grafana over HTTP", () => {
         expect(fake.apiKeys(orgId)).toHaveLength(1);
     });
 
-    it("a duplicate name is a clear error", async () => {
+    it("a key of that name that was used is not ours: a clear error naming it", async () => {
         await setup("legacy");
         await p.create(k());
+        fake.markApiKeysUsed(orgId);
         const msg = await errorOf(p.create(k()));
         expect(msg).toBe(
-            `ApiKey "apikeycurl": Grafana POST /api/auth/keys failed: 409 API key, organization ID and name must be unique. A key or service account named "apikeycurl" may already exist in org ${orgId}`,
+            `ApiKey "apikeycurl": An API key named "apikeycurl" already exists in org ${orgId} (id ${fake.apiKeys(orgId)[0].id}) and has been used, so it is not this stack's own earlier attempt: delete it in Grafana or choose another name`,
         );
+        expect(fake.apiKeys(orgId)).toHaveLength(1);
+    });
+
+    it("an interrupted up left a never-used key of ours: the next create replaces it (a key is shown only once)", async () => {
+        await setup("legacy");
+        const lost = await p.create(k());
+        const c = await p.create(k());
+        expect(fake.apiKeys(orgId).map((x) => x.id)).toEqual([c.outs!.keyId]);
+        expect(c.outs!.keyId).not.toBe(lost.outs!.keyId);
+        expect(await orgOfKey(c.outs!.key)).toMatchObject({ id: orgId });
+    });
+
+    it("an interrupted up left the service account without its token: the next create takes it over", async () => {
+        await setup("removed404");
+        fake.inject({ method: "POST", path: /^\/api\/serviceaccounts\/\d+\/tokens$/ }, { reset: true }, ...Array.from({ length: 5 }, () => ({ reset: true })));
+        // The process dies between the two calls: simulate by making the cleanup DELETE fail too.
+        fake.inject({ method: "DELETE", path: /^\/api\/serviceaccounts\/\d+$/ }, ...Array.from({ length: 6 }, () => ({ reset: true })));
+        await errorOf(p.create(k()));
+        expect(fake.serviceAccounts(orgId).map((s) => [s.name, s.tokens.length])).toEqual([["apikeycurl", 0]]);
+        newProviderProcess();
+        const c = await p.create(k());
+        expect(fake.serviceAccounts(orgId)).toEqual([{ id: c.outs!.serviceAccountId, name: "apikeycurl", role: "Admin", tokens: [{ id: c.outs!.tokenId, name: "apikeycurl" }] }]);
+        expect(await orgOfKey(c.outs!.key)).toMatchObject({ id: orgId });
+    });
+
+    it("a service account of that name with someone else's token is not ours", async () => {
+        await setup("removed404");
+        const other = await p.create(k("apikeycurl"));
+        await fetch(`${fake.url}/api/serviceaccounts/${other.outs!.serviceAccountId}/tokens`, {
+            method: "POST",
+            headers: { Authorization: `Basic ${Buffer.from(process.env.GRAFANA_AUTH!).toString("base64")}`, "X-Grafana-Org-Id": String(orgId), "Content-Type": "application/json" },
+            body: JSON.stringify({ name: "ci-token" }),
+        });
+        const msg = await errorOf(p.create(k()));
+        expect(msg).toMatch(/A service account named "apikeycurl" already exists in org \d+ \(id \d+\) and holds a token "ci-token" this stack did not make/);
     });
 
     it("a credential-only change updates without calling Grafana", async () => {

@@ -2,7 +2,7 @@ import { apiKeyProvider } from "../../provider/api-key";
 import { dashboardProvider as p, DashboardInputs } from "../../provider/dashboard";
 import { organizationProvider } from "../../provider/organization";
 import { FakeGrafana } from "../support/fake-grafana";
-import { errorOf, startFake, writes } from "../support/provider-env";
+import { errorOf, newProviderProcess, startFake, writes } from "../support/provider-env";
 
 const tutorial = { id: null, title: "Production Overview", tags: ["templated"], timezone: "browser", rows: [{}], schemaVersion: 6, version: 0 };
 
@@ -16,9 +16,9 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-/** Inputs as check() makes them from a program's args. */
+/** Inputs as check() makes them from a program's args (autoUid as the Dashboard class derives it). */
 async function checked(args: Record<string, unknown>): Promise<DashboardInputs> {
-    const r = await p.check!({} as never, { resourceName: "prod", ...args } as never);
+    const r = await p.check!({} as never, { resourceName: "prod", autoUid: "auto-prod-uid", ...args } as never);
     expect(r.failures).toEqual([]);
     return r.inputs!;
 }
@@ -29,7 +29,8 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         const c = await p.create(inputs);
         expect(c.outs).toMatchObject({ orgId, version: 1, title: "Production Overview" });
         expect(c.id).toBe(c.outs!.uid);
-        expect(c.outs!.url).toBe(`/d/${c.outs!.uid}/production-overview`);
+        expect(c.outs!.url).toBe(`${fake.url}/d/${c.outs!.uid}/production-overview`); // full URL, as the bridged provider gives
+        expect(c.outs!.path).toBe(`/d/${c.outs!.uid}/production-overview`);
         expect(c.outs).not.toHaveProperty("dashboard"); // one copy of the JSON: the input
         const [stored] = fake.dashboards(orgId);
         expect(stored.json).toMatchObject({ title: "Production Overview", rows: [{}], schemaVersion: 6, uid: c.outs!.uid });
@@ -68,8 +69,13 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
             headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
             body: JSON.stringify({ dashboard: { ...tutorial, uid: c.id, title: "Edited by hand", version: 1 } }),
         });
-        const refreshed = (await p.read!(c.id, c.outs!)).props!;
+        const r = await p.read!(c.id, c.outs!);
+        const refreshed = r.props!;
         expect(refreshed).toMatchObject({ version: 2, title: "Edited by hand" });
+        // The live model becomes the old inputs: the CLI then shows `title: "Edited by hand" => "Production Overview"`.
+        const live = JSON.parse((r.inputs as unknown as DashboardInputs).dashboard);
+        const declared = JSON.parse(inputs.dashboard);
+        expect(live).toEqual({ ...declared, title: "Edited by hand" });
         expect((await p.diff!(c.id, refreshed, inputs)).changes).toBe(true);
         const u = await p.update!(c.id, refreshed, inputs);
         expect(u.outs!.version).toBe(3);
@@ -87,7 +93,7 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         const edited = await checked({ dashboard: { ...tutorial, title: "Mine" }, orgId });
         const msg = await errorOf(p.update!(c.id, c.outs!, edited));
         expect(msg).toBe(
-            'Dashboard "prod": Grafana POST /api/dashboards/db failed: 412 The dashboard has been changed by someone else. The dashboard was changed outside this stack: run `pulumi refresh`, or set overwrite: true to replace those changes',
+            'Dashboard "prod": Grafana POST /api/dashboards/db failed: 412 The dashboard has been changed by someone else. The dashboard was changed outside this stack: run `pulumi refresh` to see the change, or set overwrite: true to replace it',
         );
         const forced = await p.update!(c.id, c.outs!, { ...edited, overwrite: true });
         expect(forced.outs!.title).toBe("Mine");
@@ -118,7 +124,7 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         await p.create(await checked({ dashboard: { ...tutorial, uid: "taken", title: "Theirs" }, orgId }));
         const mine = await checked({ dashboard: { ...tutorial, uid: "taken" }, orgId });
         const msg = await errorOf(p.create(mine));
-        expect(msg).toMatch(/failed: 412 The dashboard has been changed by someone else\. A dashboard with uid "taken" already exists in this org; set overwrite: true/);
+        expect(msg).toMatch(/failed: 412 The dashboard has been changed by someone else\. A dashboard with uid "taken" already exists in this org with other content; set overwrite: true/);
     });
 
     it("a save whose answer was lost adopts its first attempt: one dashboard, no error", async () => {
@@ -155,6 +161,93 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         expect(d).toMatchObject({ changes: true, replaces: [] });
         await p.update!(c.id, c.outs!, { ...rotated, connection: { url: fake.url, auth: key } });
         expect(writes(fake).length).toBe(before);
+    });
+});
+
+describe("Dashboard under real faults (fake Grafana imitating them)", () => {
+    it("a save Grafana applied but answered 412 (SQLite re-run) counts as done: update", async () => {
+        const c = await p.create(await checked({ dashboard: tutorial, orgId }));
+        fake.inject({ method: "POST", path: "/api/dashboards/db" }, { applyThenStatus: true, status: 412, body: { status: "version-mismatch", message: "The dashboard has been changed by someone else" } });
+        const u = await p.update!(c.id, c.outs!, await checked({ dashboard: { ...tutorial, title: "Renamed" }, orgId }));
+        expect(u.outs).toMatchObject({ version: 2, title: "Renamed" });
+        expect(fake.dashboards(orgId).map((d) => [d.uid, d.version, d.json.title])).toEqual([[c.id, 2, "Renamed"]]);
+        expect(fake.requests.filter((r) => r.method === "POST" && r.path === "/api/dashboards/db")).toHaveLength(2); // not retried
+    });
+
+    it("a save Grafana applied but answered 412 counts as done: create", async () => {
+        fake.inject({ method: "POST", path: "/api/dashboards/db" }, { applyThenStatus: true, status: 412, body: { status: "version-mismatch", message: "The dashboard has been changed by someone else" } });
+        const c = await p.create(await checked({ dashboard: tutorial, orgId }));
+        expect(c.outs).toMatchObject({ uid: "auto-prod-uid", version: 1 });
+        expect(fake.dashboards(orgId)).toHaveLength(1);
+    });
+
+    it("a real foreign change still fails with the hint", async () => {
+        const c = await p.create(await checked({ dashboard: tutorial, orgId }));
+        await fetch(`${fake.url}/api/dashboards/db`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+            body: JSON.stringify({ dashboard: { ...tutorial, uid: c.id, title: "Theirs", version: 1 } }),
+        });
+        const msg = await errorOf(p.update!(c.id, c.outs!, await checked({ dashboard: { ...tutorial, title: "Mine" }, orgId })));
+        expect(msg).toMatch(/412 The dashboard has been changed by someone else\. The dashboard was changed outside this stack: run `pulumi refresh`/);
+        expect(fake.dashboards(orgId)[0].json.title).toBe("Theirs");
+    });
+
+    it("Grafana saved it, then died before the read-back: the next create (a new up) adopts it, no duplicate", async () => {
+        await fake.stop();
+        fake = await startFake({ apiKeys: "legacy", uniqueDashboardTitles: true });
+        orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+        const inputs = await checked({ dashboard: tutorial, orgId });
+        fake.inject({ method: "GET", path: "/api/dashboards/uid/auto-prod-uid" }, ...Array.from({ length: 6 }, () => ({ reset: true })));
+        await errorOf(p.create(inputs));
+        expect(fake.dashboards(orgId)).toHaveLength(1); // saved, but the state never heard of it
+        newProviderProcess(); // the next `pulumi up`
+        const again = await p.create(inputs);
+        expect(again.outs).toMatchObject({ uid: "auto-prod-uid", version: 1 });
+        expect(fake.dashboards(orgId)).toHaveLength(1);
+        // and if the program changed in between, our own first attempt is saved over
+        const edited = await checked({ dashboard: { ...tutorial, title: "Changed meanwhile" }, orgId });
+        const third = await p.create(edited);
+        expect(third.outs).toMatchObject({ uid: "auto-prod-uid", version: 2, title: "Changed meanwhile" });
+        expect(fake.dashboards(orgId)).toHaveLength(1);
+    });
+
+    it("a same-title dashboard that is not ours (Grafana 10) is named, with how to take it over", async () => {
+        await fake.stop();
+        fake = await startFake({ apiKeys: "legacy", uniqueDashboardTitles: true });
+        orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+        await p.create(await checked({ dashboard: { ...tutorial, uid: "theirs" }, orgId }));
+        const msg = await errorOf(p.create(await checked({ dashboard: tutorial, orgId })));
+        expect(msg).toBe(
+            'Dashboard "prod": Grafana POST /api/dashboards/db failed: 412 A dashboard with the same name in the folder already exists. A dashboard titled "Production Overview" already exists in the General folder with uid "theirs", not made by this resource: to take it over, set uid: "theirs" in the model and overwrite: true (destroy then deletes it); or change the title',
+        );
+    });
+
+    it("a folder that does not exist: which uid, and what to do", async () => {
+        const msg = await errorOf(p.create(await checked({ dashboard: tutorial, orgId, folderUid: "nope" })));
+        expect(msg).toBe(
+            `Dashboard "prod": Grafana POST /api/dashboards/db failed: 400 folder not found. folderUid "nope" names no folder in org ${orgId}: create the folder first (a Folder resource, then folderUid: folder.uid) or fix folderUid`,
+        );
+    });
+
+    it("an exported dashboard with inputs mapped saves resolved; unmapped inputs fail in check with no HTTP", async () => {
+        const exported = { __inputs: [{ name: "DS_PROM", type: "datasource" }], title: "Exported", panels: [{ datasource: { uid: "${DS_PROM}" } }] };
+        const before = fake.requests.length;
+        const bad = await p.check!({} as never, { resourceName: "prod", dashboard: JSON.stringify(exported), orgId } as never);
+        expect(bad.failures!.map((f) => f.property)).toEqual(["dashboard.__inputs"]);
+        expect(fake.requests.length).toBe(before);
+        const c = await p.create(await checked({ dashboard: JSON.stringify(exported), inputs: { DS_PROM: "prom-1" }, orgId }));
+        expect(fake.dashboards(orgId).find((d) => d.uid === c.id)!.json.panels).toEqual([{ datasource: { uid: "prom-1" } }]);
+        expect(fake.dashboards(orgId).find((d) => d.uid === c.id)!.json).not.toHaveProperty("__inputs");
+    });
+
+    it("an HTML page (wrong path, proxy) is summarised in one line with the base URL", async () => {
+        const page = `<!DOCTYPE html><html><head><title>Grafana</title></head><body>${"x".repeat(5000)}</body></html>`;
+        fake.inject({ method: "POST", path: "/api/dashboards/db" }, { status: 404, html: page });
+        const msg = await errorOf(p.create(await checked({ dashboard: tutorial, orgId })));
+        expect(msg).toBe(
+            `Dashboard "prod": Grafana POST /api/dashboards/db failed: 404 an HTML page ("Grafana") instead of Grafana's JSON API: is ${fake.url} the root URL of Grafana (including any sub-path)?`,
+        );
     });
 });
 

@@ -23,6 +23,10 @@ export interface FakeGrafanaOptions {
   version?: string;
   /** Rewrite schemaVersion on every save, as Grafana 12 does (grafana/grafana#104213). */
   rewriteSchemaVersion?: number;
+  /** Refuse a second dashboard with the same title in a folder (412 name-exists), as Grafana before 11.3 does. */
+  uniqueDashboardTitles?: boolean;
+  /** Hold every request this long before answering (a remote or slow Grafana). */
+  latencyMs?: number;
 }
 export interface Fault {
   status?: number;
@@ -30,6 +34,12 @@ export interface Fault {
   headers?: Record<string, string>;
   /** apply the request to the state, then destroy the socket without answering (a client timeout / reset after the server committed) */
   applyThenReset?: boolean;
+  /** apply the request to the state, then answer with `status`/`body` instead of the real reply (Grafana 10 on SQLite:
+   *  "Database locked, sleeping then retrying" re-runs the transaction, whose re-run answers 412 although the first
+   *  run applied the save) */
+  applyThenStatus?: boolean;
+  /** answer with this text as text/html (a proxy's or a wrong path's HTML page) */
+  html?: string;
   /** destroy the socket without applying */
   reset?: boolean;
   delayMs?: number;
@@ -70,6 +80,8 @@ interface LegacyKey {
   key: string;
   expires?: number; // epoch seconds
   created: string;
+  /** set when the key authenticates a request (api_key.last_used_at) */
+  lastUsedAt?: string;
 }
 interface SaToken {
   id: number;
@@ -237,6 +249,10 @@ export class FakeGrafana {
   private readonly version: string;
   private readonly apiKeyMode: ApiKeyMode;
   private readonly rewriteSchemaVersion?: number;
+  private readonly uniqueDashboardTitles: boolean;
+  private readonly latencyMs: number;
+  private readonly inFlight = new Map<string, number>();
+  private readonly peakInFlight = new Map<string, number>();
   private readonly faults: QueuedFault[] = [];
   private readonly sockets = new Set<import('net').Socket>();
 
@@ -259,6 +275,8 @@ export class FakeGrafana {
     this.server = server;
     this.version = opts.version ?? '12.1.0';
     this.rewriteSchemaVersion = opts.rewriteSchemaVersion;
+    this.uniqueDashboardTitles = opts.uniqueDashboardTitles ?? false;
+    this.latencyMs = opts.latencyMs ?? 0;
     this.apiKeyMode =
       opts.apiKeys ??
       (compareVersion(this.version, '11.3.0') < 0
@@ -336,6 +354,20 @@ export class FakeGrafana {
     return [...m.entries()].map(([userId, role]) => ({ userId, login: this.users.get(userId)?.login ?? '', role }));
   }
 
+  resetPeaks(): void {
+    this.peakInFlight.clear();
+  }
+
+  /** Most requests of `METHOD path` the fake held at the same time (since resetPeaks). */
+  maxInFlight(method: string, path: string): number {
+    return this.peakInFlight.get(`${method} ${path}`) ?? 0;
+  }
+
+  /** Test hook: as if every legacy key of the org had authenticated a request. */
+  markApiKeysUsed(orgId: number): void {
+    for (const k of this.legacyKeys) if (k.orgId === orgId) k.lastUsedAt = nowIso();
+  }
+
   apiKeys(orgId: number): { id: number; name: string; role: string }[] {
     return this.legacyKeys.filter((k) => k.orgId === orgId).map((k) => ({ id: k.id, name: k.name, role: k.role }));
   }
@@ -389,13 +421,24 @@ export class FakeGrafana {
     if (parsed !== undefined) rec.body = parsed;
     this.requests.push(rec);
 
+    const flightKey = `${method} ${path}`;
+    const now = (this.inFlight.get(flightKey) ?? 0) + 1;
+    this.inFlight.set(flightKey, now);
+    this.peakInFlight.set(flightKey, Math.max(now, this.peakInFlight.get(flightKey) ?? 0));
+    res.on('close', () => this.inFlight.set(flightKey, (this.inFlight.get(flightKey) ?? 1) - 1));
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const fault = this.takeFault(method, path);
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.reset) {
       req.socket.destroy();
       return;
     }
-    if (fault && fault.status !== undefined && !fault.applyThenReset) {
+    if (fault?.html !== undefined) {
+      res.writeHead(fault.status ?? 404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(fault.html);
+      return;
+    }
+    if (fault && fault.status !== undefined && !fault.applyThenReset && !fault.applyThenStatus) {
       const body = fault.body !== undefined ? fault.body : { message: STATUS_TEXT[fault.status] ?? 'error' };
       send(res, { status: fault.status, body, headers: fault.headers });
       return;
@@ -404,6 +447,10 @@ export class FakeGrafana {
     const reply = this.dispatch(method, path, u.searchParams, req, parsed, parseOk);
     if (fault?.applyThenReset) {
       req.socket.destroy();
+      return;
+    }
+    if (fault?.applyThenStatus && fault.status !== undefined) {
+      send(res, { status: fault.status, body: fault.body !== undefined ? fault.body : { message: STATUS_TEXT[fault.status] ?? 'error' } });
       return;
     }
     send(res, reply);
@@ -532,6 +579,7 @@ export class FakeGrafana {
     const legacy = this.apiKeyMode === 'removed404' ? undefined : this.legacyKeys.find((k) => k.key === token);
     let found: { orgId: number; expires?: number; identity: Omit<Identity, 'orgId'> } | undefined;
     if (legacy) {
+      legacy.lastUsedAt = nowIso();
       found = {
         orgId: legacy.orgId,
         expires: legacy.expires,
@@ -849,7 +897,7 @@ export class FakeGrafana {
             name: k.name,
             role: k.role,
             expiration: k.expires !== undefined ? new Date(k.expires * 1000).toISOString() : undefined,
-            lastUsedAt: null,
+            lastUsedAt: k.lastUsedAt ?? null,
           })),
       }));
       add(
@@ -1086,6 +1134,15 @@ export class FakeGrafana {
       (c) => this.saveDashboard(c),
       true,
     );
+    // search.go: dash-db hits of the caller's org, filtered by query (substring, case-insensitive) and folderUIDs
+    add('GET', '/api/search', role('Viewer', 'dashboards:read'), (c) => {
+      const q = (c.query.get('query') ?? '').toLowerCase();
+      const folders = c.query.getAll('folderUIDs');
+      const hits = this.dashes
+        .filter((d) => d.orgId === c.id.orgId && d.title.toLowerCase().includes(q) && (folders.length === 0 || folders.includes(d.folderUid)))
+        .map((d) => ({ id: d.id, uid: d.uid, title: d.title, uri: `db/${slugify(d.title)}`, url: `/d/${d.uid}/${slugify(d.title)}`, type: 'dash-db', tags: [], isStarred: false, folderUid: d.folderUid || undefined }));
+      return { status: 200, body: hits };
+    });
     add('GET', '/api/dashboards/uid/:uid', role('Viewer', 'dashboards:read'), (c) => {
       const d = this.dashes.find((x) => x.orgId === c.id.orgId && x.uid === c.params.uid);
       if (!d) return msgTrace(404, 'Dashboard not found'); // dashboard.go getDashboardHelper
@@ -1199,8 +1256,11 @@ export class FakeGrafana {
       }
       version = existing.version + 1;
     }
-    // Same title in the same folder with a different uid: allowed since 11.3
-    // ("Dashboards: Remove unique name constraints", grafana/grafana#90687), so no 412 name-exists.
+    // Same title in the same folder with a different uid: refused before 11.3 (ErrDashboardWithSameNameInFolderExists,
+    // seen on the real 10.0), allowed since ("Dashboards: Remove unique name constraints", grafana/grafana#90687).
+    if (this.uniqueDashboardTitles && this.dashes.some((d) => d.orgId === orgId && d !== existing && d.folderUid === folderUid && d.title.toLowerCase() === title.toLowerCase())) {
+      return { status: 412, body: { status: 'name-exists', message: 'A dashboard with the same name in the folder already exists' } };
+    }
     if (!uid) uid = randomAlnum(9);
     const id = existing ? existing.id : this.nextDashId++;
     const json: Record<string, unknown> = { ...structuredClone(dash), id, uid, version };

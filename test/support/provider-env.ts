@@ -1,9 +1,20 @@
+import { processState } from "../../provider/connection";
 import { FakeGrafana, FakeGrafanaOptions } from "./fake-grafana";
+
+/** What a new provider process (the next `pulumi up`) starts with: no clients, limits or open breakers. */
+export function newProviderProcess(): void {
+    const s = processState();
+    s.clients.clear();
+    s.writeLimiters.clear();
+    s.breakers.clear();
+    s.noLegacyKeys.clear();
+}
 
 export const ADMIN_PASSWORD = "fake-admin-Pw-7731";
 
 /** A fresh fake Grafana per test, wired to the provider through GRAFANA_URL / GRAFANA_AUTH, with a short backoff. */
 export async function startFake(opts: FakeGrafanaOptions = {}): Promise<FakeGrafana> {
+    newProviderProcess();
     const fake = await FakeGrafana.start({ adminPassword: ADMIN_PASSWORD, ...opts });
     process.env.GRAFANA_URL = fake.url;
     process.env.GRAFANA_AUTH = `admin:${ADMIN_PASSWORD}`;

@@ -1,4 +1,4 @@
-import { canonicalJson, dashboardHash, normalizeDashboard, parseDashboard } from "../../provider/dashboard-json";
+import { applyInputs, canonicalJson, checkNoPlaceholders, dashboardHash, diffPaths, normalizeDashboard, parseDashboard, undoRewrites } from "../../provider/dashboard-json";
 import { dashboardProvider } from "../../provider/dashboard";
 
 const tutorial = {
@@ -34,7 +34,8 @@ describe("parseDashboard / check", () => {
     });
     it("rejects invalid JSON text with the parser's reason", () => {
         const r = parseDashboard("{ title: ");
-        expect(r.failures[0].property).toBe("dashboard");
+        // a sub-property: a failure on `dashboard` itself makes the engine print the whole model
+        expect(r.failures[0].property).toBe("dashboard.json");
         expect(r.failures[0].reason).toMatch(/not valid JSON/);
     });
     it("rejects a non-object, an empty title, a bad uid", () => {
@@ -43,13 +44,46 @@ describe("parseDashboard / check", () => {
         expect(parseDashboard({ title: "t", uid: "u".repeat(41) }).failures[0].property).toBe("dashboard.uid");
         expect(parseDashboard({ title: "t", uid: "bad/uid" }).failures[0].reason).toMatch(/only letters/);
     });
-    it("rejects a 'Share > Export for sharing externally' file and says what to do", () => {
-        const exported = { __inputs: [{ name: "DS_PROM", type: "datasource" }], title: "t", panels: [{ datasource: "${DS_PROM}" }] };
-        const r = parseDashboard(exported);
-        expect(r.failures[0].reason).toMatch(/Export for sharing externally/);
-        expect(r.failures[0].reason).toMatch(/JSON Model/);
-        const onlyPlaceholder = parseDashboard({ title: "t", panels: [{ datasource: { uid: "${DS_PROM}" } }] });
-        expect(onlyPlaceholder.failures[0].property).toBe("dashboard.panels[0].datasource.uid");
+    it("accepts __requires alone (Grafana's POST /api/dashboards/db takes it unchanged)", () => {
+        const fromGrafanaCom = { __requires: [{ type: "grafana", id: "grafana", version: "10.0.0" }], title: "t", panels: [] };
+        expect(parseDashboard(fromGrafanaCom).failures).toEqual([]);
+    });
+    it("maps the __inputs of an exported dashboard: data sources from inputs, constants fall back to their value", () => {
+        const exported = {
+            __inputs: [
+                { name: "DS_PROM", type: "datasource", pluginId: "prometheus" },
+                { name: "VAR_ENV", type: "constant", value: "prod" },
+            ],
+            __requires: [{ type: "datasource", id: "prometheus" }],
+            title: "t",
+            panels: [{ datasource: { type: "prometheus", uid: "${DS_PROM}" }, targets: [{ expr: 'up{env="${VAR_ENV}"}' }] }],
+        };
+        const r = applyInputs(exported, { DS_PROM: "prom-uid" });
+        expect(r.failures).toEqual([]);
+        expect(r.dashboard).toEqual({
+            __requires: exported.__requires,
+            title: "t",
+            panels: [{ datasource: { type: "prometheus", uid: "prom-uid" }, targets: [{ expr: 'up{env="prod"}' }] }],
+        });
+        expect(checkNoPlaceholders(r.dashboard!)).toEqual([]);
+    });
+    it("refuses unmapped and unknown inputs, naming them", () => {
+        const exported = { __inputs: [{ name: "DS_PROM", type: "datasource" }, { name: "DS_LOKI", type: "datasource" }], title: "t" };
+        const r = applyInputs(exported, { DS_PROM: "p", DS_TYPO: "x" });
+        expect(r.failures.map((f) => f.property).sort()).toEqual(["dashboard.__inputs", "inputs.DS_TYPO"]);
+        expect(r.failures.find((f) => f.property === "dashboard.__inputs")!.reason).toMatch(/DS_LOKI \(datasource\)/);
+        expect(r.failures.find((f) => f.property === "inputs.DS_TYPO")!.reason).toMatch(/declares: DS_PROM, DS_LOKI/);
+    });
+    it("a ${DS_...} placeholder left unresolved is named by its path", () => {
+        expect(checkNoPlaceholders({ title: "t", panels: [{ datasource: { uid: "${DS_PROM}" } }] })[0].property).toBe("dashboard.panels[0].datasource.uid");
+    });
+    it("Grafana's own rewrites are recorded and put back; real edits stay", () => {
+        const declared = { title: "t", schemaVersion: 6, panels: [{ title: "a" }] };
+        const stored = { title: "t", schemaVersion: 41, panels: [{ title: "a" }] };
+        const rewrites = diffPaths(declared, stored);
+        expect(rewrites).toEqual([{ path: ["schemaVersion"], declared: 6, server: 41 }]);
+        expect(undoRewrites(stored, rewrites)).toEqual(declared);
+        expect(undoRewrites({ ...stored, panels: [{ title: "edited" }] }, rewrites)).toEqual({ ...declared, panels: [{ title: "edited" }] });
     });
     it("rejects a whole API request body", () => {
         expect(parseDashboard({ dashboard: tutorial, overwrite: false }).failures[0].reason).toMatch(/inner 'dashboard' object/);
@@ -58,7 +92,9 @@ describe("parseDashboard / check", () => {
         const r = await dashboardProvider.check!({} as never, { dashboard: JSON.stringify({ ...tutorial, uid: "prod-ov" }), resourceName: "d" });
         expect(r.failures).toEqual([]);
         expect(r.inputs!.uid).toBe("prod-ov");
-        expect(r.inputs!.dashboard).toBe(canonicalJson({ ...tutorial, uid: "prod-ov" }));
+        // id and version are Grafana's: not kept
+        const { id: _id, version: _v, ...rest } = tutorial;
+        expect(r.inputs!.dashboard).toBe(canonicalJson({ ...rest, uid: "prod-ov" }));
     });
     it("check names every bad field at once", async () => {
         const r = await dashboardProvider.check!({} as never, {

@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { createHash } from "crypto";
+import { configureFromStack, ConnectionArgs } from "./connection";
+import { withPlainResults } from "./results";
+
+/**
+ * The wiring every resource repeats, in one place: each provider object gets the stack-config `configure` and
+ * results that survive the gRPC Struct conversion.
+ */
+export function defineProvider<I, O>(impl: Omit<dynamic.ResourceProvider<I, O>, "configure">): dynamic.ResourceProvider<I, O> {
+    return withPlainResults<I, O>({ configure: configureFromStack, ...impl });
+}
+
+/** What every resource's inputs carry beside its own args. */
+export interface CommonInputs {
+    /** The Pulumi resource name: for messages and for names derived from it (never sent to Grafana as is). */
+    resourceName: string;
+}
+
+/**
+ * The props a resource class hands to `dynamic.Resource`: output names registered (as undefined, so they are no
+ * inputs), the args, the connection wrapped as a secret, and the resource name.
+ */
+export function resourceProps(
+    name: string,
+    args: { connection?: pulumi.Input<ConnectionArgs> },
+    outputNames: readonly string[],
+    extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+    const outputs = Object.fromEntries(outputNames.map((n) => [n, undefined]));
+    return {
+        ...outputs,
+        ...args,
+        ...extra,
+        connection: args.connection ? pulumi.secret(args.connection) : undefined,
+        resourceName: name,
+    };
+}
+
+/** `<Type> "<resource name>"`, the prefix of every error a resource reports. */
+export function labeller(type: string): (p: { resourceName?: string }) => string {
+    return (p) => `${type} "${p.resourceName ?? "?"}"`;
+}
+
+/**
+ * A Grafana uid derived from what names the resource (project, stack, type, resource name), computed in the program.
+ * A create retried after a crash, a lost answer or a killed `up` uses the same uid, finds its own first attempt and
+ * takes it over instead of making a second object. 20 characters of [A-Za-z0-9_-], within Grafana's 40.
+ */
+export function derivedUid(type: string, name: string): string {
+    const seed = [pulumi.getProject(), pulumi.getStack(), type, name].join("\u0000");
+    return createHash("sha256").update(seed).digest("base64url").slice(0, 20);
+}
