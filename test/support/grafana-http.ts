@@ -71,3 +71,48 @@ export function prng(seed: number): () => number {
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
 }
+
+/**
+ * Follows a Grafana server log (router_logging is on, see scripts/grafana): counts "Request Completed" lines of
+ * one method and path, e.g. the dashboard saves Grafana has answered.
+ */
+export class RequestLog {
+    private offset = 0;
+    private partial = "";
+
+    constructor(private readonly file: string) {
+        this.offset = fs.existsSync(file) ? fs.statSync(file).size : 0;
+    }
+
+    /** Resolves with the count once `count` matching requests (since construction) were answered, or undefined when `stop()`. */
+    async waitFor(method: string, path: RegExp, status: RegExp, count: number, stop: () => boolean): Promise<number | undefined> {
+        let seen = 0;
+        const line = new RegExp(`msg="Request Completed" method=${method} path=(\\S+) status=(\\d+)`);
+        for (;;) {
+            for (const l of this.readNew()) {
+                const m = line.exec(l);
+                if (m && path.test(m[1]) && status.test(m[2])) seen++;
+            }
+            if (seen >= count) return seen;
+            if (stop()) return undefined;
+            await sleep(5);
+        }
+    }
+
+    private readNew(): string[] {
+        const size = fs.statSync(this.file).size;
+        if (size <= this.offset) return [];
+        const fd = fs.openSync(this.file, "r");
+        try {
+            const buf = Buffer.alloc(size - this.offset);
+            fs.readSync(fd, buf, 0, buf.length, this.offset);
+            this.offset = size;
+            const text = this.partial + buf.toString("utf8");
+            const lines = text.split("\n");
+            this.partial = lines.pop() ?? "";
+            return lines;
+        } finally {
+            fs.closeSync(fd);
+        }
+    }
+}
