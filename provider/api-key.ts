@@ -9,13 +9,17 @@ import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface ApiKeyArgs {
+    /** The org the key belongs to (requests made with the key act in this org). */
     orgId: pulumi.Input<number>;
+    /** The key's name, unique in its org (also the service account's and token's name where one is made). */
     name: pulumi.Input<string>;
+    /** The key's role in the org: `Admin`, `Editor` or `Viewer`. */
     role: pulumi.Input<OrgRole>;
     /** Lifetime in seconds; absent or 0 means no expiry (if the server allows it). */
     secondsToLive?: pulumi.Input<number>;
     /** Make a service account token even where the server still makes legacy API keys (which Grafana deprecated). */
     useServiceAccount?: pulumi.Input<boolean>;
+    /** Per-resource Grafana URL and credential, overriding stack config `grafana:url` / `grafana:auth`; stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -237,14 +241,29 @@ async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): 
 const apiKeyProviderForState = providerForState<ApiKeyInputs, ApiKeyOutputs>(__filename, "apiKeyProvider", () => require("./host/api-key"));
 
 /**
- * An org-scoped API key: a legacy API key where the server still makes them, otherwise a service account with that
- * role and a token. `key` is a secret output. Created with X-Grafana-Org-Id, never by switching the user's org.
+ * An org-scoped API key, as Grafana's API tutorial makes it. Where the server still makes legacy API keys (before
+ * 11.3) it makes one; on 11.3+ (410) and 12.1+ (404, API keys removed) it makes a service account with that role and a
+ * token. `key` is a secret output. Created with `X-Grafana-Org-Id`, never by switching the user's org. Any change
+ * replaces the key (the old one is deleted first: names are unique per org).
+ *
+ * @example
+ * ```ts
+ * import { ApiKey, Dashboard } from "pulumi-grafana-dynamic";
+ *
+ * const key = new ApiKey("apikeycurl", { orgId: org.orgId, name: "apikeycurl", role: "Admin" }, { dependsOn: [admin] });
+ * new Dashboard("overview", { dashboard: { title: "Overview" }, connection: { auth: key.key } });
+ * ```
  */
 export class ApiKey extends dynamic.Resource {
+    /** The org the key belongs to. */
     declare public readonly orgId: pulumi.Output<number>;
+    /** The key's name. */
     declare public readonly name: pulumi.Output<string>;
+    /** The key's role in the org. */
     declare public readonly role: pulumi.Output<OrgRole>;
+    /** The key or token (secret): use it as `connection: { auth: key.key }`. */
     declare public readonly key: pulumi.Output<string>;
+    /** What the server made: `apikey` (legacy, Grafana < 11.3) or `serviceaccount` (a service account and its token). */
     declare public readonly kind: pulumi.Output<ApiKeyKind>;
 
     constructor(name: string, args: ApiKeyArgs, opts?: pulumi.CustomResourceOptions) {

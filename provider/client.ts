@@ -100,7 +100,8 @@ async function limitWrite<T extends { retried?: boolean }>(url: string, fn: () =
     const limiters = processState().writeLimiters;
     let l = limiters.get(url);
     if (!l) {
-        l = { limit: fixedWriteLimit() ?? INITIAL_WRITES, active: 0, waiting: [] };
+        const fixed = fixedWriteLimit();
+        l = { limit: fixed ?? INITIAL_WRITES, fixed: fixed !== undefined, active: 0, waiting: [] };
         limiters.set(url, l);
     }
     const lim = l;
@@ -117,7 +118,7 @@ async function limitWrite<T extends { retried?: boolean }>(url: string, fn: () =
         throw e;
     } finally {
         lim.active--;
-        if (fixedWriteLimit() === undefined) {
+        if (!lim.fixed) {
             if (outcome === "overload") lim.limit = Math.max(1, lim.limit / 2);
             else if (outcome === "ok") lim.limit = Math.min(DEFAULT_MAX_WRITES, lim.limit + 1 / lim.limit);
         }

@@ -3,7 +3,9 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 /** Per-resource connection override. `auth` is `user:password` (basic auth) or a token (API key, service-account token). */
 export interface ConnectionArgs {
+    /** Grafana's root URL, e.g. `https://grafana.example.com` (with any sub-path). Default: `grafana:url`, then GRAFANA_URL. */
     url?: pulumi.Input<string>;
+    /** `user:password` (basic auth) or a token. Default: secret `grafana:auth`, then GRAFANA_AUTH. */
     auth?: pulumi.Input<string>;
 }
 
@@ -27,6 +29,8 @@ export interface ResolvedConnection {
 /** Per-URL write limit (adaptive unless fixed by a setting). */
 export interface WriteLimiterState {
     limit: number;
+    /** Set by grafana:maxParallelWrites / GRAFANA_MAX_PARALLEL_WRITES: no adaptation. */
+    fixed: boolean;
     active: number;
     waiting: (() => void)[];
 }

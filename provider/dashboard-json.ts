@@ -220,3 +220,57 @@ export function undoRewrites(live: JsonObject, rewrites: Rewrite[]): JsonObject 
     }
     return copy;
 }
+
+/**
+ * First line of the model as kept in the state. It makes the text neither JSON nor YAML to the CLI, which then shows
+ * a line diff (the changed lines and two of context) instead of decoding it and printing every unchanged panel.
+ */
+export const MODEL_HEADER = "@grafana-dashboard-model: JSON below, split into lines so a preview shows only the changed fields";
+
+/** Extra bytes (newlines, indentation) the state may spend on splitting a model into lines. */
+const SPLIT_BUDGET = 2048;
+
+function isSplittable(v: unknown): v is unknown[] | JsonObject {
+    return (Array.isArray(v) && v.length > 0) || (isJsonObject(v) && Object.keys(v).some((k) => v[k] !== undefined));
+}
+
+/** Bytes that splitting every container at each depth adds: a newline and indentation per item, and for the close. */
+function splitCosts(v: unknown, depth: number, costs: number[]): number[] {
+    if (!isSplittable(v)) return costs;
+    const items = Array.isArray(v) ? v : Object.keys(v).filter((k) => v[k] !== undefined).map((k) => v[k]);
+    costs[depth] = (costs[depth] ?? 0) + items.length * (depth + 2) + depth + 1;
+    for (const x of items) splitCosts(x, depth + 1, costs);
+    return costs;
+}
+
+function renderSplit(v: unknown, depth: number, split: number): string {
+    if (depth >= split || !isSplittable(v)) return canonicalJson(v);
+    const pad = " ".repeat(depth + 1);
+    const items = Array.isArray(v)
+        ? v.map((x) => renderSplit(x, depth + 1, split))
+        : Object.keys(v)
+              .filter((k) => v[k] !== undefined)
+              .sort()
+              .map((k) => `${JSON.stringify(k)}:${renderSplit(v[k], depth + 1, split)}`);
+    const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
+    return `${open}\n${items.map((i) => pad + i).join(",\n")}\n${" ".repeat(depth)}${close}`;
+}
+
+/**
+ * The model as the state keeps it (the only copy): canonical JSON under MODEL_HEADER, one field per line down to
+ * the deepest level that costs at most SPLIT_BUDGET bytes, so a preview's line diff names the changed field even in
+ * large dashboards while the state stays within a few KB of the compact model.
+ */
+export function modelText(model: JsonObject): string {
+    const costs = splitCosts(model, 0, []);
+    let split = 0;
+    let spent = 0;
+    while (split < costs.length && spent + costs[split] <= SPLIT_BUDGET) spent += costs[split++];
+    return `${MODEL_HEADER}\n${renderSplit(model, 0, split)}`;
+}
+
+/** Parses modelText output, or the compact JSON that states written by 0.1.0 hold. */
+export function parseModelText(text: string): JsonObject {
+    const body = text.startsWith("@") ? text.slice(text.indexOf("\n") + 1) : text;
+    return JSON.parse(body) as JsonObject;
+}

@@ -5,13 +5,14 @@ import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./c
 import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import {
     applyInputs,
-    canonicalJson,
     checkNoPlaceholders,
     dashboardHash,
     diffPaths,
     isJsonObject,
     JsonObject,
+    modelText,
     parseDashboard,
+    parseModelText,
     Rewrite,
     storedModel,
     undoRewrites,
@@ -47,13 +48,13 @@ export interface DashboardArgs {
 }
 
 export interface DashboardInputs extends CommonInputs {
-    /** Canonical JSON of the model, inputs applied, without id/version: the only copy of it in the state. */
+    /** The model, inputs applied, without id/version, as modelText writes it: the only copy of it in the state. */
     dashboard: string;
     inputs?: Record<string, string>;
     /** The uid declared in the model, if any (set by check). */
     uid?: string;
     /** The uid used when the model declares none (derived in the program; see derivedUid). */
-    autoUid?: string;
+    __autoUid?: string;
     folderUid?: string;
     message?: string;
     overwrite?: boolean;
@@ -107,7 +108,7 @@ const label = labeller("Dashboard");
 const MAX_REWRITES = 50;
 
 function model(inputs: Pick<DashboardInputs, "dashboard">): JsonObject {
-    return JSON.parse(inputs.dashboard) as JsonObject;
+    return parseModelText(inputs.dashboard);
 }
 
 async function fetchDashboard(client: GrafanaClient, uid: string, orgId: number | undefined): Promise<GetResult> {
@@ -261,14 +262,14 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         const parsed = parseDashboard(raw.dashboard);
         failures.push(...parsed.failures);
         if (!parsed.dashboard || failures.length > 0) return { inputs: news, failures };
-        if (isUnknown(raw.inputs)) return { inputs: { ...news, dashboard: canonicalJson(storedModel(parsed.dashboard)) }, failures };
+        if (isUnknown(raw.inputs)) return { inputs: { ...news, dashboard: modelText(storedModel(parsed.dashboard)) }, failures };
         const mapping = isJsonObject(raw.inputs) ? raw.inputs : undefined;
         const applied = applyInputs(parsed.dashboard, mapping);
         failures.push(...applied.failures);
         const resolved = applied.dashboard ?? parsed.dashboard;
         if (failures.length === 0 && !containsUnknown(mapping)) failures.push(...checkNoPlaceholders(resolved));
         const uid = typeof resolved.uid === "string" ? resolved.uid : undefined;
-        return { inputs: { ...news, dashboard: canonicalJson(storedModel(resolved)), uid }, failures };
+        return { inputs: { ...news, dashboard: modelText(storedModel(resolved)), uid }, failures };
     },
 
     async diff(_id, olds, news) {
@@ -296,13 +297,13 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             async () => {
                 const conn = resolveConnection(inputs.connection);
                 const client = clientFor(conn);
-                const uid = inputs.uid ?? inputs.autoUid ?? randomUid();
+                const uid = inputs.uid ?? inputs.__autoUid ?? randomUid();
                 const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
                 orgHint.orgId = orgId;
                 const saved = await save(
                     client,
                     inputs,
-                    { uid, version: undefined, overwrite: inputs.overwrite ?? false, ours: !inputs.uid && !!inputs.autoUid },
+                    { uid, version: undefined, overwrite: inputs.overwrite ?? false, ours: !inputs.uid && !!inputs.__autoUid },
                     conn.url,
                 );
                 const outs: DashboardOutputs = { ...withoutModel(inputs), ...saved, orgId, uidDeclared: !!inputs.uid, orgIdDeclared: inputs.orgId !== undefined };
@@ -336,7 +337,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             };
             if (!drifted) return { id, props: outs };
             // The live model becomes the old inputs, so `preview --diff` shows the changed fields, not a hash.
-            const inputs = { ...inputsOf(p), dashboard: canonicalJson({ ...asDeclared, uid: declaredUid(p) }), folderUid: outs.folderUid };
+            const inputs = { ...inputsOf(p), dashboard: modelText({ ...asDeclared, uid: declaredUid(p) }), folderUid: outs.folderUid };
             // ReadResult types `inputs` as the outputs type; the engine takes any input map.
             return { id, props: outs, inputs: inputs as unknown as DashboardOutputs };
         });
@@ -381,14 +382,14 @@ function withoutModel(inputs: DashboardInputs): Omit<DashboardInputs, "dashboard
 
 /** The uid the program declared: states written by 0.1.0 (no flags) declared one only when there was no autoUid. */
 function declaredUid(p: DashboardOutputs): string | undefined {
-    return (p.uidDeclared ?? !p.autoUid) ? p.uid : undefined;
+    return (p.uidDeclared ?? !p.__autoUid) ? p.uid : undefined;
 }
 
 /** The input fields of a stored resource (its outputs minus what Grafana assigned), for ReadResult.inputs. */
 function inputsOf(p: DashboardOutputs): Omit<DashboardInputs, "dashboard"> {
-    const { resourceName, inputs, autoUid, folderUid, message, overwrite, connection } = p;
+    const { __resourceName, resourceName, inputs, __autoUid, folderUid, message, overwrite, connection } = p;
     const orgId = p.orgIdDeclared === false ? undefined : p.orgId;
-    return { resourceName, inputs, autoUid, folderUid, message, overwrite, connection, orgId, uid: declaredUid(p) };
+    return { __resourceName, resourceName, inputs, __autoUid, folderUid, message, overwrite, connection, orgId, uid: declaredUid(p) };
 }
 
 /** What the SDK serializes into the state (see providerForState). */
@@ -440,7 +441,7 @@ export class Dashboard extends dynamic.Resource {
                 name,
                 args,
                 ["uid", "url", "path", "version", "dashboardId", "title", "dashboardHash", "serverHash", "serverRewrites"],
-                { orgId: args.orgId, autoUid: derivedUid("Dashboard", name) },
+                { orgId: args.orgId, __autoUid: derivedUid("Dashboard", name) },
             ),
             opts,
             "grafana",

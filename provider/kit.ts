@@ -12,10 +12,15 @@ export function defineProvider<I, O>(impl: Omit<dynamic.ResourceProvider<I, O>, 
     return withPlainResults<I, O>({ configure: configureFromStack, ...impl });
 }
 
-/** What every resource's inputs carry beside its own args. */
+/**
+ * What every resource's inputs carry beside its own args. Keys starting with "__" are internal to the engine's
+ * display: they never show in a preview's diff.
+ */
 export interface CommonInputs {
-    /** The Pulumi resource name: for messages and for names derived from it (never sent to Grafana as is). */
-    resourceName: string;
+    /** The Pulumi resource name, for messages. */
+    __resourceName: string;
+    /** The same, as states written by 0.1.0 stored it. */
+    resourceName?: string;
 }
 
 /**
@@ -34,13 +39,13 @@ export function resourceProps(
         ...args,
         ...extra,
         connection: args.connection ? pulumi.secret(args.connection) : undefined,
-        resourceName: name,
+        __resourceName: name,
     };
 }
 
 /** `<Type> "<resource name>"`, the prefix of every error a resource reports. */
-export function labeller(type: string): (p: { resourceName?: string }) => string {
-    return (p) => `${type} "${p.resourceName ?? "?"}"`;
+export function labeller(type: string): (p: { __resourceName?: string; resourceName?: string }) => string {
+    return (p) => `${type} "${p.__resourceName ?? p.resourceName ?? "?"}"`;
 }
 
 /**

@@ -9,9 +9,13 @@ import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface OrgMembershipArgs {
+    /** The org to add the user to. Changing it replaces the membership. */
     orgId: pulumi.Input<number>;
+    /** Login or email of an existing Grafana user. Changing it replaces the membership. */
     loginOrEmail: pulumi.Input<string>;
+    /** The user's role in the org: `Admin`, `Editor` or `Viewer`. Changed in place. */
     role: pulumi.Input<OrgRole>;
+    /** Per-resource Grafana URL and credential, overriding stack config `grafana:url` / `grafana:auth`; stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -23,6 +27,7 @@ export interface OrgMembershipInputs extends CommonInputs {
 }
 
 export interface OrgMembershipOutputs extends OrgMembershipInputs {
+    /** Grafana's numeric id of the user. */
     userId: number;
     /** The user was already a member when this resource was created: delete restores `previousRole` and leaves the membership. */
     adopted: boolean;
@@ -161,12 +166,28 @@ async function findMember(client: GrafanaClient, inputs: OrgMembershipInputs): P
 /** What the SDK serializes into the state (see providerForState). */
 const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(__filename, "orgMembershipProvider", () => require("./host/org-membership"));
 
-/** A user's membership and role in an org. Role change is an update; a different org or user replaces. */
+/**
+ * A user's membership and role in an org. A role change is an update; another org or user replaces it. A user who is
+ * already a member (an org's creator always is) is adopted: destroy then restores the previous role and leaves the
+ * membership. Removal uses `DELETE /api/orgs/:orgId/users/:userId`, which never deletes the user.
+ *
+ * @example
+ * ```ts
+ * import { OrgMembership } from "pulumi-grafana-dynamic";
+ *
+ * new OrgMembership("bob", { orgId: org.orgId, loginOrEmail: "bob@example.com", role: "Editor" });
+ * ```
+ */
 export class OrgMembership extends dynamic.Resource {
+    /** The org. */
     declare public readonly orgId: pulumi.Output<number>;
+    /** Login or email of the user. */
     declare public readonly loginOrEmail: pulumi.Output<string>;
+    /** The user's role in the org. */
     declare public readonly role: pulumi.Output<OrgRole>;
+    /** Grafana's numeric id of the user. */
     declare public readonly userId: pulumi.Output<number>;
+    /** True when the user was already a member: destroy leaves the membership and restores the previous role. */
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: OrgMembershipArgs, opts?: pulumi.CustomResourceOptions) {

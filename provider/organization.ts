@@ -9,9 +9,14 @@ import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, Failure } from "./validate";
 
 export interface OrganizationArgs {
+    /** The org's name, unique in Grafana. Changing it renames the org in place. */
     name: pulumi.Input<string>;
-    /** Take over an org that already has this name instead of failing with 409 (the org is then managed, and deleted on destroy). */
+    /**
+     * Take over an org that already has this name instead of failing with 409: the org is then managed by this stack
+     * and deleted on destroy. Also the way back after an `up` interrupted between creating the org and recording it.
+     */
     adoptExisting?: pulumi.Input<boolean>;
+    /** Per-resource Grafana URL and credential, overriding stack config `grafana:url` / `grafana:auth`; stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -22,6 +27,7 @@ export interface OrganizationInputs extends CommonInputs {
 }
 
 export interface OrganizationOutputs extends OrganizationInputs {
+    /** Grafana's numeric id of the org (the `X-Grafana-Org-Id` of org-scoped calls). */
     orgId: number;
     /** True when create found the org already there and took it over. */
     adopted: boolean;
@@ -123,10 +129,24 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
 /** What the SDK serializes into the state (see providerForState). */
 const organizationProviderForState = providerForState<OrganizationInputs, OrganizationOutputs>(__filename, "organizationProvider", () => require("./host/organization"));
 
-/** A Grafana organization. Rename is an in-place update. */
+/**
+ * A Grafana organization (needs a Grafana server admin with basic auth). A rename is an in-place update; destroy
+ * deletes the org and everything in it.
+ *
+ * @example
+ * ```ts
+ * import { Organization } from "pulumi-grafana-dynamic";
+ *
+ * const org = new Organization("apiorg", { name: "apiorg" });
+ * export const orgId = org.orgId;
+ * ```
+ */
 export class Organization extends dynamic.Resource {
+    /** Grafana's numeric id of the org. */
     declare public readonly orgId: pulumi.Output<number>;
+    /** The org's name. */
     declare public readonly name: pulumi.Output<string>;
+    /** True when create found the org already there (adoptExisting) and took it over. */
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {

@@ -20,7 +20,7 @@ export function withPlainResults<I, O>(p: dynamic.ResourceProvider<I, O>): dynam
         },
         read: read && (async (id, props) => {
             const r = await read(id, props);
-            return { ...r, props: plain(r.props) };
+            return { ...r, props: plain(r.props), ...(r.inputs ? { inputs: plain(r.inputs) } : {}) };
         }),
         update: update && (async (id, olds, news) => {
             const r = await update(id, olds, news);

@@ -163,7 +163,13 @@ describe.each(flavors.length > 0 && missing.length === 0 ? flavors : [])("seed e
         const edited = await http(g, "POST", "/api/dashboards/db", { auth: key, body: { dashboard: { ...current.dashboard, title: "Edited by hand" }, overwrite: true } });
         expect(edited.status).toBe(200);
         await stack.refresh();
-        expect(changesOf((await stack.preview()).changeSummary)).toEqual({ update: 1 });
+        const preview = await stack.preview({ diff: true });
+        expect(changesOf(preview.changeSummary)).toEqual({ update: 1 });
+        // Field level: the changed line with its old and new value, not a hash and not the whole model.
+        const lines = preview.stdout.split("\n");
+        expect(lines.some((l) => /^\s*-\s+"title":"Edited by hand"/.test(l))).toBe(true);
+        expect(lines.some((l) => /^\s*\+\s+"title":"Production Overview \(edited\)"/.test(l))).toBe(true);
+        expect(preview.stdout).not.toMatch(/dashboardHash|changed-in-grafana|__resourceName|__autoUid/);
         await stack.up();
         const back = (await http(g, "GET", `/api/dashboards/uid/${dashboardUid}`, { auth: key })).body as { dashboard: { title: string } };
         expect(back.dashboard.title).toBe("Production Overview (edited)");

@@ -7,11 +7,11 @@ let fake: FakeGrafana;
 let orgId: number;
 async function setup(apiKeys: ApiKeyMode) {
     fake = await startFake({ apiKeys });
-    orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+    orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
 }
 afterEach(() => fake.stop());
 
-const k = (name = "apikeycurl", extra = {}): ApiKeyInputs => ({ orgId, name, role: "Admin", resourceName: "apikeycurl", ...extra });
+const k = (name = "apikeycurl", extra = {}): ApiKeyInputs => ({ orgId, name, role: "Admin", __resourceName: "apikeycurl", ...extra });
 
 async function orgOfKey(key: string): Promise<{ id: number; name: string }> {
     const res = await fetch(`${fake.url}/api/org`, { headers: { Authorization: `Bearer ${key}` } });

@@ -28,7 +28,7 @@ describe("Grafana down: one call spends the retry budget, the others fail at onc
         process.env.GRAFANA_URL = url;
         process.env.GRAFANA_AUTH = "admin:pw";
         process.env.GRAFANA_RETRY_BASE_MS = "50";
-        const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => organizationProvider.create({ name: `o${i}`, resourceName: `o${i}` })));
+        const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => organizationProvider.create({ name: `o${i}`, __resourceName: `o${i}` })));
         const messages = results.map((r) => (r.status === "rejected" ? (r.reason as Error).message : "created"));
         expect(messages.every((m) => m.startsWith('Organization "o') && m.includes("Grafana POST /api/orgs failed: no response"))).toBe(true);
         const fast = messages.filter((m) => m.includes(`(not sent: Grafana at ${url} gave no answer to 6 tries`));
@@ -89,7 +89,7 @@ describe("Write concurrency per Grafana URL", () => {
     it("a bad GRAFANA_MAX_PARALLEL_WRITES is named", async () => {
         fake = await startFake();
         process.env.GRAFANA_MAX_PARALLEL_WRITES = "0";
-        const msg = await errorOf(organizationProvider.create({ name: "x", resourceName: "x" }));
+        const msg = await errorOf(organizationProvider.create({ name: "x", __resourceName: "x" }));
         expect(msg).toBe('Organization "x": grafana:maxParallelWrites / GRAFANA_MAX_PARALLEL_WRITES must be a positive integer (got "0")');
     });
 });
@@ -108,7 +108,7 @@ describe("A Grafana URL that is not one fails in check, naming the setting, befo
         }
         const r = await dashboardProvider.check!({} as never, {
             dashboard: { title: "t" },
-            resourceName: "d",
+            __resourceName: "d",
             ...(where === "resource" ? { connection: { url } } : {}),
         } as never);
         expect(r.failures!.map((f) => f.reason).join("; ")).toContain(reason);

@@ -1,6 +1,7 @@
 import { apiKeyProvider } from "../../provider/api-key";
 import { dashboardProvider as p, DashboardInputs } from "../../provider/dashboard";
 import { organizationProvider } from "../../provider/organization";
+import { parseModelText } from "../../provider/dashboard-json";
 import { FakeGrafana } from "../support/fake-grafana";
 import { errorOf, newProviderProcess, startFake, writes } from "../support/provider-env";
 
@@ -11,14 +12,14 @@ let orgId: number;
 let key: string;
 beforeEach(async () => {
     fake = await startFake({ apiKeys: "legacy" });
-    orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
-    key = (await apiKeyProvider.create({ orgId, name: "apikeycurl", role: "Admin", resourceName: "k" })).outs!.key;
+    orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
+    key = (await apiKeyProvider.create({ orgId, name: "apikeycurl", role: "Admin", __resourceName: "k" })).outs!.key;
 });
 afterEach(() => fake.stop());
 
 /** Inputs as check() makes them from a program's args (autoUid as the Dashboard class derives it). */
 async function checked(args: Record<string, unknown>): Promise<DashboardInputs> {
-    const r = await p.check!({} as never, { resourceName: "prod", autoUid: "auto-prod-uid", ...args } as never);
+    const r = await p.check!({} as never, { __resourceName: "prod", __autoUid: "auto-prod-uid", ...args } as never);
     expect(r.failures).toEqual([]);
     return r.inputs!;
 }
@@ -73,8 +74,8 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         const refreshed = r.props!;
         expect(refreshed).toMatchObject({ version: 2, title: "Edited by hand" });
         // The live model becomes the old inputs: the CLI then shows `title: "Edited by hand" => "Production Overview"`.
-        const live = JSON.parse((r.inputs as unknown as DashboardInputs).dashboard);
-        const declared = JSON.parse(inputs.dashboard);
+        const live = parseModelText((r.inputs as unknown as DashboardInputs).dashboard);
+        const declared = parseModelText(inputs.dashboard);
         expect(live).toEqual({ ...declared, title: "Edited by hand" });
         expect((await p.diff!(c.id, refreshed, inputs)).changes).toBe(true);
         const u = await p.update!(c.id, refreshed, inputs);
@@ -196,7 +197,7 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
     it("Grafana saved it, then died before the read-back: the next create (a new up) adopts it, no duplicate", async () => {
         await fake.stop();
         fake = await startFake({ apiKeys: "legacy", uniqueDashboardTitles: true });
-        orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+        orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
         const inputs = await checked({ dashboard: tutorial, orgId });
         fake.inject({ method: "GET", path: "/api/dashboards/uid/auto-prod-uid" }, ...Array.from({ length: 6 }, () => ({ reset: true })));
         await errorOf(p.create(inputs));
@@ -215,7 +216,7 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
     it("a same-title dashboard that is not ours (Grafana 10) is named, with how to take it over", async () => {
         await fake.stop();
         fake = await startFake({ apiKeys: "legacy", uniqueDashboardTitles: true });
-        orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+        orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
         await p.create(await checked({ dashboard: { ...tutorial, uid: "theirs" }, orgId }));
         const msg = await errorOf(p.create(await checked({ dashboard: tutorial, orgId })));
         expect(msg).toBe(
@@ -233,7 +234,7 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
     it("an exported dashboard with inputs mapped saves resolved; unmapped inputs fail in check with no HTTP", async () => {
         const exported = { __inputs: [{ name: "DS_PROM", type: "datasource" }], title: "Exported", panels: [{ datasource: { uid: "${DS_PROM}" } }] };
         const before = fake.requests.length;
-        const bad = await p.check!({} as never, { resourceName: "prod", dashboard: JSON.stringify(exported), orgId } as never);
+        const bad = await p.check!({} as never, { __resourceName: "prod", dashboard: JSON.stringify(exported), orgId } as never);
         expect(bad.failures!.map((f) => f.property)).toEqual(["dashboard.__inputs"]);
         expect(fake.requests.length).toBe(before);
         const c = await p.create(await checked({ dashboard: JSON.stringify(exported), inputs: { DS_PROM: "prom-1" }, orgId }));
@@ -255,7 +256,7 @@ describe("Dashboard on a Grafana that rewrites schemaVersion on save (12.x)", ()
     it("the rewrite is neither drift on refresh nor a change in diff", async () => {
         await fake.stop();
         fake = await startFake({ apiKeys: "legacy", rewriteSchemaVersion: 41 });
-        orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+        orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
         const inputs = await checked({ dashboard: tutorial, orgId });
         const c = await p.create(inputs);
         expect(fake.dashboards(orgId)[0].json.schemaVersion).toBe(41);

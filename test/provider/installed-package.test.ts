@@ -29,7 +29,7 @@ const d = new Dashboard("d", { dashboard: { title: "t" }, orgId: 2 });
 d.uid.apply(async () => {
     const text = seen.d;
     const provider = require("require-from-string")(text).handler();
-    const checked = await provider.check({}, { dashboard: { title: "" }, resourceName: "d" });
+    const checked = await provider.check({}, { dashboard: { title: "" }, __resourceName: "d" });
     console.log(JSON.stringify({ text, failures: checked.failures }));
 });
 `;

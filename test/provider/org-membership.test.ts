@@ -7,11 +7,11 @@ let fake: FakeGrafana;
 let orgId: number;
 beforeEach(async () => {
     fake = await startFake();
-    orgId = (await organizationProvider.create({ name: "apiorg", resourceName: "apiorg" })).outs!.orgId;
+    orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
 });
 afterEach(() => fake.stop());
 
-const m = (loginOrEmail: string, role: OrgMembershipInputs["role"], extra = {}): OrgMembershipInputs => ({ orgId, loginOrEmail, role, resourceName: "member", ...extra });
+const m = (loginOrEmail: string, role: OrgMembershipInputs["role"], extra = {}): OrgMembershipInputs => ({ orgId, loginOrEmail, role, __resourceName: "member", ...extra });
 
 describe("OrgMembership against a fake Grafana over HTTP", () => {
     it("adopts the org creator's existing membership (409) instead of failing, and leaves it on delete", async () => {

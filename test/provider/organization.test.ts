@@ -8,7 +8,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 
-const inputs = (name = "apiorg", extra = {}) => ({ name, resourceName: "apiorg", ...extra });
+const inputs = (name = "apiorg", extra = {}) => ({ name, __resourceName: "apiorg", ...extra });
 
 describe("Organization against a fake Grafana over HTTP", () => {
     it("creates, renames in place, reads, deletes, and deletes again", async () => {
@@ -92,7 +92,7 @@ describe("Organization against a fake Grafana over HTTP", () => {
     });
 
     it("check rejects an empty name before any HTTP call", async () => {
-        const r = await p.check!({} as never, { name: " ", resourceName: "apiorg", connection: { url: "nope", auth: "admin:secret-xyz" } } as never);
+        const r = await p.check!({} as never, { name: " ", __resourceName: "apiorg", connection: { url: "nope", auth: "admin:secret-xyz" } } as never);
         expect(r.failures).toEqual([
             { property: "name", reason: "name must be a non-empty string" },
             { property: "connection.url", reason: "connection.url must be an http(s) URL" },

@@ -1,4 +1,4 @@
-import { applyInputs, canonicalJson, checkNoPlaceholders, dashboardHash, diffPaths, normalizeDashboard, parseDashboard, undoRewrites } from "../../provider/dashboard-json";
+import { applyInputs, canonicalJson, checkNoPlaceholders, dashboardHash, diffPaths, modelText, normalizeDashboard, parseDashboard, parseModelText, undoRewrites } from "../../provider/dashboard-json";
 import { dashboardProvider } from "../../provider/dashboard";
 
 const tutorial = {
@@ -89,12 +89,13 @@ describe("parseDashboard / check", () => {
         expect(parseDashboard({ dashboard: tutorial, overwrite: false }).failures[0].reason).toMatch(/inner 'dashboard' object/);
     });
     it("check stores one canonical JSON copy and derives the uid", async () => {
-        const r = await dashboardProvider.check!({} as never, { dashboard: JSON.stringify({ ...tutorial, uid: "prod-ov" }), resourceName: "d" });
+        const r = await dashboardProvider.check!({} as never, { dashboard: JSON.stringify({ ...tutorial, uid: "prod-ov" }), __resourceName: "d" });
         expect(r.failures).toEqual([]);
         expect(r.inputs!.uid).toBe("prod-ov");
         // id and version are Grafana's: not kept
         const { id: _id, version: _v, ...rest } = tutorial;
-        expect(r.inputs!.dashboard).toBe(canonicalJson({ ...rest, uid: "prod-ov" }));
+        expect(r.inputs!.dashboard).toBe(modelText({ ...rest, uid: "prod-ov" }));
+        expect(parseModelText(r.inputs!.dashboard)).toEqual({ ...rest, uid: "prod-ov" });
     });
     it("check names every bad field at once", async () => {
         const r = await dashboardProvider.check!({} as never, {
@@ -102,8 +103,34 @@ describe("parseDashboard / check", () => {
             folderUid: "bad folder",
             orgId: -1,
             overwrite: "yes",
-            resourceName: "d",
+            __resourceName: "d",
         } as never);
         expect(r.failures!.map((f) => f.property).sort()).toEqual(["dashboard.title", "folderUid", "orgId", "overwrite"]);
+    });
+});
+
+describe("modelText: the model as the state keeps it", () => {
+    const big = (n: number) => ({
+        title: "Big",
+        panels: Array.from({ length: n }, (_, i) => ({ id: i, title: `Panel ${i}`, targets: [{ refId: "A", expr: `rate(x{job="${i}"}[5m])` }], gridPos: { h: 8, w: 12, x: 0, y: i } })),
+    });
+    it("round-trips, and reads the compact JSON of states written by 0.1.0", () => {
+        for (const m of [tutorial, big(3), big(500), {}]) {
+            expect(parseModelText(modelText(m))).toEqual(m);
+            expect(parseModelText(canonicalJson(m))).toEqual(m);
+        }
+    });
+    it("is neither JSON nor YAML to the CLI (first line), and splits a 20-panel model down to each panel's fields", () => {
+        const text = modelText(big(20));
+        expect(text.startsWith("@")).toBe(true);
+        expect(() => JSON.parse(text)).toThrow();
+        expect(text).toContain('\n   "title":"Panel 7"\n');
+    });
+    it("spends at most 2 KB of newlines and indentation, whatever the size", () => {
+        for (const n of [1, 20, 200, 2000]) {
+            const m = big(n);
+            const overhead = modelText(m).length - canonicalJson(m).length - "@".length;
+            expect(overhead).toBeLessThanOrEqual(2048 + 200); // + the header line
+        }
     });
 });

@@ -33,21 +33,21 @@ describe("diffFields", () => {
 const conn = { url: "http://g:3000", auth: "admin:pw" };
 
 describe("Organization diff", () => {
-    const olds = { name: "apiorg", orgId: 5, adopted: false, resourceName: "o", connection: conn };
+    const olds = { name: "apiorg", orgId: 5, adopted: false, __resourceName: "o", connection: conn };
     it("rename is an update, not a replace", async () => {
-        expect(await organizationProvider.diff!("5", olds, { name: "apiorg2", resourceName: "o", connection: conn })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+        expect(await organizationProvider.diff!("5", olds, { name: "apiorg2", __resourceName: "o", connection: conn })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     });
     it("same name: no change, whatever adoptExisting says", async () => {
-        expect((await organizationProvider.diff!("5", olds, { name: "apiorg", adoptExisting: true, resourceName: "o", connection: conn })).changes).toBe(false);
+        expect((await organizationProvider.diff!("5", olds, { name: "apiorg", adoptExisting: true, __resourceName: "o", connection: conn })).changes).toBe(false);
     });
     it("a rotated password is an update, never a replace", async () => {
-        const d = await organizationProvider.diff!("5", olds, { name: "apiorg", resourceName: "o", connection: { ...conn, auth: "admin:new" } });
+        const d = await organizationProvider.diff!("5", olds, { name: "apiorg", __resourceName: "o", connection: { ...conn, auth: "admin:new" } });
         expect(d).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     });
 });
 
 describe("OrgMembership diff", () => {
-    const olds = { orgId: 2, loginOrEmail: "bob", role: "Viewer" as const, userId: 9, adopted: false, resourceName: "m" };
+    const olds = { orgId: 2, loginOrEmail: "bob", role: "Viewer" as const, userId: 9, adopted: false, __resourceName: "m" };
     it("role change updates; org or login change replaces", async () => {
         expect(await orgMembershipProvider.diff!("2:9", olds, { ...olds, role: "Editor" })).toMatchObject({ changes: true, replaces: [] });
         expect((await orgMembershipProvider.diff!("2:9", olds, { ...olds, orgId: 3 })).replaces).toEqual(["orgId"]);
@@ -56,17 +56,17 @@ describe("OrgMembership diff", () => {
 });
 
 describe("ApiKey diff", () => {
-    const olds = { orgId: 2, name: "k", role: "Admin" as const, key: "glsa_x", kind: "serviceaccount" as const, resourceName: "k" };
+    const olds = { orgId: 2, name: "k", role: "Admin" as const, key: "glsa_x", kind: "serviceaccount" as const, __resourceName: "k" };
     it("any arg change replaces, deleting the old key first (names are unique per org)", async () => {
         for (const change of [{ role: "Viewer" as const }, { name: "k2" }, { orgId: 3 }, { secondsToLive: 60 }]) {
-            const d = await apiKeyProvider.diff!("x", olds, { orgId: 2, name: "k", role: "Admin", resourceName: "k", ...change });
+            const d = await apiKeyProvider.diff!("x", olds, { orgId: 2, name: "k", role: "Admin", __resourceName: "k", ...change });
             expect(d.changes).toBe(true);
             expect(d.replaces).toEqual(Object.keys(change));
             expect(d.deleteBeforeReplace).toBe(true);
         }
     });
     it("no change when only outputs differ from inputs", async () => {
-        expect((await apiKeyProvider.diff!("x", olds, { orgId: 2, name: "k", role: "Admin", resourceName: "k" })).changes).toBe(false);
+        expect((await apiKeyProvider.diff!("x", olds, { orgId: 2, name: "k", role: "Admin", __resourceName: "k" })).changes).toBe(false);
     });
 });
 
@@ -81,9 +81,9 @@ describe("Dashboard diff", () => {
         title: model.title,
         dashboardHash: dashboardHash(model),
         serverHash: "whatever-grafana-stored",
-        resourceName: "d",
+        __resourceName: "d",
     };
-    const news = (m: object, extra: object = {}) => ({ dashboard: canonicalJson(m), resourceName: "d", ...extra });
+    const news = (m: object, extra: object = {}) => ({ dashboard: canonicalJson(m), __resourceName: "d", ...extra });
 
     it("an unchanged model without uid is no change once Grafana assigned one", async () => {
         expect(await dashboardProvider.diff!("abc123", olds, news(model))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
@@ -102,7 +102,7 @@ describe("Dashboard diff", () => {
         expect((await dashboardProvider.diff!("abc123", olds, news(model, { orgId: 3 }))).replaces).toEqual(["orgId"]);
     });
     it("a model unknown in preview is a change", async () => {
-        expect((await dashboardProvider.diff!("abc123", olds, { dashboard: UNKNOWN, resourceName: "d" })).changes).toBe(true);
+        expect((await dashboardProvider.diff!("abc123", olds, { dashboard: UNKNOWN, __resourceName: "d" })).changes).toBe(true);
     });
     it("a dashboard changed in Grafana (seen by refresh) shows as a change", async () => {
         const refreshed = { ...olds, dashboardHash: "changed-in-grafana:123" };
