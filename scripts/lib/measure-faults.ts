@@ -10,7 +10,8 @@ import { grafanaHttp, listDashboards, sleep } from "../../test/support/grafana-h
 import { pulumiBinDir, pulumiEnv } from "../../test/support/pulumi-env";
 
 const PROGRAM = path.resolve(__dirname, "..", "..", "test", "e2e", "programs", "dashboards");
-const CLOSED_SIZES = (process.env.MEASURE_CLOSED_SIZES ?? "20,200").split(",").filter(Boolean).map(Number);
+// 0: the same `up` with nothing to create, the CLI's and the program's own cost on this machine (the floor).
+const CLOSED_SIZES = (process.env.MEASURE_CLOSED_SIZES ?? "0,20,200").split(",").filter(Boolean).map(Number);
 const KILL_SIZE = Number(process.env.MEASURE_KILL_SIZE ?? 50);
 const KILL_REPS = Number(process.env.MEASURE_KILL_REPS ?? 3);
 // An `up` still running after this is stopped and reported as such (the old code needs ~11.5 s per dashboard).
