@@ -1,16 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, processState, resolveConnection } from "./connection";
+import { ConnectionArgs, ConnectionValues, defaultOrgId, processState, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
+import { checkConnection, checkName, checkOptionalBoolean, checkOptionalInteger, checkOrgId, checkRole, containsUnknown, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface ApiKeyArgs {
-    /** The org the key belongs to (requests made with the key act in this org). */
-    orgId: pulumi.Input<number>;
+    /**
+     * The org the key belongs to (requests made with the key act in this org). Absent: the connection's default org
+     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only).
+     */
+    orgId?: pulumi.Input<number>;
     /** The key's name, unique in its org (also the service account's and token's name where one is made). */
     name: pulumi.Input<string>;
     /** The key's role in the org: `Admin`, `Editor` or `Viewer`. */
@@ -19,7 +22,7 @@ export interface ApiKeyArgs {
     secondsToLive?: pulumi.Input<number>;
     /** Make a service account token even where the server still makes legacy API keys (which Grafana deprecated). */
     useServiceAccount?: pulumi.Input<boolean>;
-    /** Per-resource Grafana URL and credential, overriding stack config `grafana:url` / `grafana:auth`; stored as a secret. */
+    /** Per-resource connection settings (url, auth, TLS, headers, ...), each overriding stack config `grafana:<name>`; stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -58,9 +61,10 @@ interface ServiceAccountBody {
 const label = labeller("ApiKey");
 
 export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "orgId", news.orgId, true);
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as ApiKeyInputs;
+        if (!(news.orgId === undefined && containsUnknown(news.connection))) checkOrgId(failures, "orgId", news.orgId, true);
         checkName(failures, "name", news.name);
         checkRole(failures, "role", news.role, ORG_ROLES);
         checkOptionalInteger(failures, "secondsToLive", news.secondsToLive, 0);

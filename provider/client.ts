@@ -1,6 +1,7 @@
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, Method } from "axios";
 import axiosRetry from "axios-retry";
 import { authorizationHeader, BreakerState, processState, ResolvedConnection } from "./connection";
+import { defaultTransport, describeTransportFailure, httpsAgentFor, TransportSettings, transportKey } from "./transport";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -47,6 +48,8 @@ export interface ClientOptions {
     /** Base delay of the exponential backoff, in ms. */
     retryBaseMs?: number;
     timeoutMs?: number;
+    /** TLS settings and extra headers (see transport.ts). */
+    transport?: TransportSettings;
 }
 
 // An array, not a Set: the closure serializer copies module-level values into the provider text.
@@ -129,6 +132,12 @@ async function limitWrite<T extends { retried?: boolean }>(url: string, fn: () =
     }
 }
 
+/** A sign of overload the HTTP status does not show (SQLite's lock answered as 412): halve the adaptive write limit. */
+export function reportOverload(url: string): void {
+    const l = processState().writeLimiters.get(url);
+    if (l && !l.fixed) l.limit = Math.max(1, l.limit / 2);
+}
+
 /** An open breaker for `url`, if a call used up its retry budget without an answer less than a cooldown ago. */
 function openBreaker(url: string): BreakerState | undefined {
     const b = processState().breakers.get(url);
@@ -153,7 +162,8 @@ export class GrafanaClient {
         this.http = axios.create({
             baseURL: url,
             timeout: options.timeoutMs ?? 30000,
-            headers: { Authorization: authorizationHeader(auth), Accept: "application/json" },
+            headers: { ...options.transport?.httpHeaders, Authorization: authorizationHeader(auth), Accept: "application/json" },
+            httpsAgent: options.transport && httpsAgentFor(url, options.transport),
             validateStatus: () => true,
             // Grafana answers small JSON; keep axios from following redirects to a login page.
             maxRedirects: 0,
@@ -200,7 +210,8 @@ export class GrafanaClient {
                 const to = String(res.headers?.location ?? "?");
                 throw grafanaError(method, path, res.status, `redirected to ${to}: is ${this.url} the root URL of Grafana's API?`, retried);
             }
-            throw grafanaError(method, path, res.status, messageOf(res.data, res.statusText || "error", this.url), retried);
+            const tls = describeTransportFailure(this.url, { status: res.status, body: res.data });
+            throw grafanaError(method, path, res.status, tls ?? messageOf(res.data, res.statusText || "error", this.url), retried);
         } catch (e) {
             if (isGrafanaError(e)) {
                 throw e;
@@ -209,10 +220,13 @@ export class GrafanaClient {
             const err = e as AxiosError;
             retried = (err.config?.["axios-retry"]?.retryCount ?? 0) > 0;
             const status = err.response?.status;
+            const tls = describeTransportFailure(this.url, { code: err.code, message: err.message, status, body: err.response?.data });
             if (status !== undefined) {
                 processState().breakers.delete(this.url);
-                throw grafanaError(method, path, status, messageOf(err.response?.data, err.message, this.url), retried);
+                throw grafanaError(method, path, status, tls ?? messageOf(err.response?.data, err.message, this.url), retried);
             }
+            // A TLS failure is an answer, the same on every try: no breaker (another client for this URL may have other TLS settings).
+            if (tls) throw grafanaError(method, path, undefined, tls, retried);
             const msg = `${err.code ?? "error"}: ${err.message}`;
             if (!openBreaker(this.url)) {
                 const tries = (err.config?.["axios-retry"]?.retryCount ?? 0) + 1;
@@ -254,13 +268,14 @@ export async function unlessGone<T>(fn: () => Promise<T>): Promise<T | undefined
     }
 }
 
-/** One client per URL and credential per process: no per-call construction. */
+/** One client per URL, credential and transport settings per process: no per-call construction. */
 export function clientFor(conn: ResolvedConnection): GrafanaClient {
     const clients = processState().clients;
-    const key = `${conn.url}\u0000${conn.auth}`;
+    const t = conn.transport ?? defaultTransport();
+    const key = `${conn.url}\u0000${conn.auth}\u0000${transportKey(t)}`;
     let client = clients.get(key) as GrafanaClient | undefined;
     if (!client) {
-        client = new GrafanaClient(conn.url, conn.auth, clientOptionsFromEnv());
+        client = new GrafanaClient(conn.url, conn.auth, { retries: t.retries, timeoutMs: t.timeoutMs, transport: t, ...clientOptionsFromEnv() });
         clients.set(key, client);
     }
     return client;

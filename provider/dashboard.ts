@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { randomBytes } from "crypto";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientFor, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import {
     applyInputs,
     checkNoPlaceholders,
@@ -41,7 +41,10 @@ export interface DashboardArgs {
     message?: pulumi.Input<string>;
     /** Save over changes made in Grafana since the last `up` (and take over an existing uid) instead of failing with 412. */
     overwrite?: pulumi.Input<boolean>;
-    /** Org to save in when the connection is a user (basic auth); an org API key or token already names its org. */
+    /**
+     * Org to save in when the connection is a user (basic auth); an org API key or token already names its org.
+     * Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID), else the user's current org.
+     */
     orgId?: pulumi.Input<number>;
     /** Per-resource Grafana URL and credential (e.g. `{ auth: apiKey.key }`); stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
@@ -104,6 +107,9 @@ type SavedFields = Pick<DashboardOutputs, "uid" | "url" | "path" | "version" | "
 
 const label = labeller("Dashboard");
 
+/** Tries of one save whose 412 turned out to be SQLite's lock rather than a conflict. */
+const MAX_SAVE_ATTEMPTS = 5;
+
 /** At most this many rewrites are kept; beyond that, refresh falls back to comparing hashes. */
 const MAX_REWRITES = 50;
 
@@ -159,21 +165,31 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
             },
             { orgId: inputs.orgId },
         );
-    let saved: SaveResult;
-    try {
-        saved = (await post(opts.version, opts.overwrite)).data;
-    } catch (e) {
-        if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
-        const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
-        if (existing && holds(existing, desired, inputs.folderUid, opts.rewrites)) {
-            saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
-        } else if (existing && opts.ours) {
-            // Our own earlier attempt, made from an older model: save over it.
-            saved = (await post(existing.meta.version, false)).data;
-        } else if (!existing && /same name/i.test(e.grafanaMessage)) {
-            throw await titleTaken(client, inputs, desired, e);
-        } else {
-            throw e;
+    let saved: SaveResult | undefined;
+    let version = opts.version;
+    let ours = opts.ours;
+    for (let attempt = 1; !saved; attempt++) {
+        try {
+            saved = (await post(version, opts.overwrite)).data;
+        } catch (e) {
+            if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
+            const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
+            if (existing && holds(existing, desired, inputs.folderUid, opts.rewrites)) {
+                saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
+            } else if (existing && ours) {
+                // Our own earlier attempt, made from an older model: save over it.
+                version = existing.meta.version;
+                ours = false;
+            } else if (existing && version !== undefined && existing.meta.version === version && attempt < MAX_SAVE_ATTEMPTS) {
+                // Refused, not applied, and nobody else saved since: concurrent writes on SQLite answer 412 like this
+                // while the database is locked. The same save again goes through; fewer writes at a time help.
+                reportOverload(client.url);
+                await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+            } else if (!existing && /same name/i.test(e.grafanaMessage)) {
+                throw await titleTaken(client, inputs, desired, e);
+            } else {
+                throw e;
+            }
         }
     }
     const stored = await fetchDashboard(client, saved.uid, inputs.orgId);
@@ -246,8 +262,9 @@ function randomUid(): string {
 }
 
 export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as DashboardInputs;
         const raw = news as unknown as Record<string, unknown>;
         checkOptionalString(failures, "folderUid", raw.folderUid);
         if (typeof raw.folderUid === "string") checkUid(failures, "folderUid", raw.folderUid);

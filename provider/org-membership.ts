@@ -1,21 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
+import { checkConnection, checkName, checkOrgId, checkRole, containsUnknown, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface OrgMembershipArgs {
-    /** The org to add the user to. Changing it replaces the membership. */
-    orgId: pulumi.Input<number>;
+    /**
+     * The org to add the user to. Changing it replaces the membership. Absent: the connection's default org
+     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only).
+     */
+    orgId?: pulumi.Input<number>;
     /** Login or email of an existing Grafana user. Changing it replaces the membership. */
     loginOrEmail: pulumi.Input<string>;
     /** The user's role in the org: `Admin`, `Editor` or `Viewer`. Changed in place. */
     role: pulumi.Input<OrgRole>;
-    /** Per-resource Grafana URL and credential, overriding stack config `grafana:url` / `grafana:auth`; stored as a secret. */
+    /** Per-resource connection settings (url, auth, TLS, headers, ...), each overriding stack config `grafana:<name>`; stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
@@ -59,9 +62,10 @@ function lastAdminHint(e: unknown): string | undefined {
 }
 
 export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(_olds, given) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "orgId", news.orgId, true);
+        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as OrgMembershipInputs;
+        if (!(news.orgId === undefined && containsUnknown(news.connection))) checkOrgId(failures, "orgId", news.orgId, true);
         checkName(failures, "loginOrEmail", news.loginOrEmail);
         checkRole(failures, "role", news.role, ORG_ROLES);
         checkConnection(failures, news.connection);

@@ -16,7 +16,7 @@ export interface OrganizationArgs {
      * and deleted on destroy. Also the way back after an `up` interrupted between creating the org and recording it.
      */
     adoptExisting?: pulumi.Input<boolean>;
-    /** Per-resource Grafana URL and credential, overriding stack config `grafana:url` / `grafana:auth`; stored as a secret. */
+    /** Per-resource connection settings (url, auth, TLS, headers, ...), each overriding stack config `grafana:<name>`; stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 

@@ -1,4 +1,5 @@
-import { effectiveUrlProblem } from "./connection";
+import { CONNECTION_FIELDS, effectiveUrlProblem, parseField } from "./connection";
+import { checkClientPair, loadPem } from "./transport";
 
 /** The value the engine puts in place of an input not known yet (preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -42,7 +43,7 @@ export function checkRole(failures: Failure[], property: string, value: unknown,
 export function checkOrgId(failures: Failure[], property: string, value: unknown, required: boolean): void {
     if (isUnknown(value)) return;
     if (value === undefined || value === null) {
-        if (required) failures.push({ property, reason: `${property} is required` });
+        if (required) failures.push({ property, reason: `${property} is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)` });
         return;
     }
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
@@ -71,7 +72,10 @@ export function checkOptionalString(failures: Failure[], property: string, value
     }
 }
 
-/** The resource's `connection` fields, then the URL that will really be used. Never echoes auth: it is a credential. */
+/**
+ * The resource's `connection` fields, then the URL that will really be used. Never echoes a value: auth, tlsKey and
+ * header values are secrets (and a PEM is long).
+ */
 export function checkConnection(failures: Failure[], value: unknown): void {
     checkConnectionFields(failures, value);
     checkEffectiveUrl(failures, value);
@@ -80,13 +84,13 @@ export function checkConnection(failures: Failure[], value: unknown): void {
 function checkConnectionFields(failures: Failure[], value: unknown): void {
     if (value === undefined || value === null || isUnknown(value)) return;
     if (typeof value !== "object" || Array.isArray(value)) {
-        failures.push({ property: "connection", reason: "connection must be an object { url?, auth? }" });
+        failures.push({ property: "connection", reason: `connection must be an object { ${CONNECTION_FIELDS.join(", ")} }` });
         return;
     }
     const c = value as Record<string, unknown>;
     for (const key of Object.keys(c)) {
-        if (key !== "url" && key !== "auth") {
-            failures.push({ property: `connection.${key}`, reason: `connection.${key} is not a known field (url, auth)` });
+        if (!(CONNECTION_FIELDS as string[]).includes(key)) {
+            failures.push({ property: `connection.${key}`, reason: `connection.${key} is not a known field (${CONNECTION_FIELDS.join(", ")})` });
         }
     }
     if (c.url !== undefined && !isUnknown(c.url)) {
@@ -97,6 +101,34 @@ function checkConnectionFields(failures: Failure[], value: unknown): void {
     if (c.auth !== undefined && !isUnknown(c.auth)) {
         if (typeof c.auth !== "string" || c.auth.trim() === "") {
             failures.push({ property: "connection.auth", reason: "connection.auth must be a non-empty string (user:password or a token)" });
+        }
+    }
+    // The rest: files readable, PEM parses, numbers in range, headers well-formed (same rules as stack config and env).
+    for (const field of CONNECTION_FIELDS) {
+        const v = c[field];
+        if (field === "url" || field === "auth" || v === undefined || v === null || containsUnknown(v)) continue;
+        try {
+            parseField(field, v, `connection.${field}`);
+        } catch (e) {
+            failures.push({ property: `connection.${field}`, reason: (e as Error).message });
+        }
+    }
+    const pemOf = (field: "tlsCert" | "tlsKey") => {
+        const v = c[field];
+        if (typeof v !== "string" || isUnknown(v)) return undefined;
+        try {
+            return loadPem(v, `connection.${field}`, field);
+        } catch {
+            return undefined; // reported above
+        }
+    };
+    const cert = pemOf("tlsCert");
+    const key = pemOf("tlsKey");
+    if (cert && key) {
+        try {
+            checkClientPair({ pem: cert, setting: "connection.tlsCert" }, { pem: key, setting: "connection.tlsKey" });
+        } catch (e) {
+            failures.push({ property: "connection.tlsKey", reason: (e as Error).message });
         }
     }
 }

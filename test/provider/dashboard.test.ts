@@ -1,6 +1,7 @@
 import { apiKeyProvider } from "../../provider/api-key";
 import { dashboardProvider as p, DashboardInputs } from "../../provider/dashboard";
 import { organizationProvider } from "../../provider/organization";
+import { processState } from "../../provider/connection";
 import { parseModelText } from "../../provider/dashboard-json";
 import { FakeGrafana } from "../support/fake-grafana";
 import { errorOf, newProviderProcess, startFake, writes } from "../support/provider-env";
@@ -180,6 +181,16 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
         const c = await p.create(await checked({ dashboard: tutorial, orgId }));
         expect(c.outs).toMatchObject({ uid: "auto-prod-uid", version: 1 });
         expect(fake.dashboards(orgId)).toHaveLength(1);
+    });
+
+    it("a save SQLite refused with 412 without applying it (nobody else saved) is sent again, and the write limit halves", async () => {
+        const c = await p.create(await checked({ dashboard: tutorial, orgId }));
+        const locked412 = { status: 412, body: { status: "version-mismatch", message: "The dashboard has been changed by someone else" } };
+        fake.inject({ method: "POST", path: "/api/dashboards/db" }, locked412, locked412);
+        const u = await p.update!(c.id, c.outs!, await checked({ dashboard: { ...tutorial, title: "Renamed" }, orgId }));
+        expect(u.outs).toMatchObject({ version: 2, title: "Renamed" });
+        expect(fake.requests.filter((r) => r.method === "POST" && r.path === "/api/dashboards/db")).toHaveLength(4); // create + 2 refused + 1
+        expect(processState().writeLimiters.get(fake.url)!.limit).toBeLessThan(4);
     });
 
     it("a real foreign change still fails with the hint", async () => {

@@ -11,6 +11,7 @@
  * Node `http` only; no dependencies.
  */
 import * as http from 'http';
+import * as https from 'https';
 import { AddressInfo } from 'net';
 import { randomBytes } from 'crypto';
 
@@ -23,6 +24,10 @@ export interface FakeGrafanaOptions {
   version?: string;
   /** Rewrite schemaVersion on every save, as Grafana 12 does (grafana/grafana#104213). */
   rewriteSchemaVersion?: number;
+  /** Serve HTTPS with this certificate (PEM); with `clientCa`, require a client certificate signed by it (TLS handshake fails without). */
+  https?: { cert: string; key: string; clientCa?: string };
+  /** Like a proxy in front: requests without these exact headers get 403 before reaching the API. */
+  requireHeaders?: Record<string, string>;
   /** Refuse a second dashboard with the same title in a folder (412 name-exists), as Grafana before 11.3 does. */
   uniqueDashboardTitles?: boolean;
   /** Hold every request this long before answering (a remote or slow Grafana). */
@@ -246,6 +251,7 @@ export class FakeGrafana {
   readonly requests: RecordedRequest[] = [];
 
   private readonly server: http.Server;
+  private readonly requireHeaders: Record<string, string>;
   private readonly version: string;
   private readonly apiKeyMode: ApiKeyMode;
   private readonly rewriteSchemaVersion?: number;
@@ -273,6 +279,7 @@ export class FakeGrafana {
 
   private constructor(server: http.Server, opts: FakeGrafanaOptions) {
     this.server = server;
+    this.requireHeaders = opts.requireHeaders ?? {};
     this.version = opts.version ?? '12.1.0';
     this.rewriteSchemaVersion = opts.rewriteSchemaVersion;
     this.uniqueDashboardTitles = opts.uniqueDashboardTitles ?? false;
@@ -285,7 +292,7 @@ export class FakeGrafana {
           ? 'gone410'
           : 'removed404');
     const addr = server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${addr.port}`;
+    this.url = `${opts.https ? 'https' : 'http'}://127.0.0.1:${addr.port}`;
 
     const admin: User = {
       id: this.nextUserId++,
@@ -304,7 +311,10 @@ export class FakeGrafana {
   }
 
   static async start(opts: FakeGrafanaOptions = {}): Promise<FakeGrafana> {
-    const server = http.createServer();
+    const t = opts.https;
+    const server: http.Server = t
+      ? https.createServer({ cert: t.cert, key: t.key, ca: t.clientCa, requestCert: !!t.clientCa, rejectUnauthorized: !!t.clientCa })
+      : http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -420,6 +430,15 @@ export class FakeGrafana {
     if (orgHeader !== undefined) rec.orgHeader = orgHeader;
     if (parsed !== undefined) rec.body = parsed;
     this.requests.push(rec);
+
+    for (const [name, value] of Object.entries(this.requireHeaders)) {
+      if (headerValue(req.headers[name.toLowerCase()]) !== value) {
+        // what our test nginx answers (test/e2e/tls.test.ts): plain text, not Grafana's JSON
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end(`missing or wrong ${name} header\n`);
+        return;
+      }
+    }
 
     const flightKey = `${method} ${path}`;
     const now = (this.inFlight.get(flightKey) ?? 0) + 1;

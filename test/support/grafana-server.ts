@@ -97,8 +97,13 @@ function parseStartOutput(stdout: string): StartOutput {
     return { url: o.url, pid: o.pid, dataDir: o.dataDir, version: o.version };
 }
 
+export interface StartOptions {
+    /** Serve HTTPS ([server] protocol = https) with this certificate and key (file paths). */
+    https?: { certFile: string; keyFile: string };
+}
+
 /** Starts a fresh Grafana of the given flavor; the caller must `await server.stop()`. */
-export async function startGrafana(flavor: string): Promise<RealGrafana> {
+export async function startGrafana(flavor: string, opts: StartOptions = {}): Promise<RealGrafana> {
     if (!installedGrafanaFlavors().includes(flavor)) {
         throw new Error(`Grafana flavor '${flavor}' is not built; run scripts/lib/build-grafana.sh ${flavor}`);
     }
@@ -108,7 +113,8 @@ export async function startGrafana(flavor: string): Promise<RealGrafana> {
     let stdout = "";
     for (let attempt = 1; ; attempt++) {
         try {
-            stdout = await run(["start", flavor, "--owner", String(process.pid)], env, 240_000);
+            const https = opts.https ? ["--https", opts.https.certFile, opts.https.keyFile] : [];
+            stdout = await run(["start", flavor, "--owner", String(process.pid), ...https], env, 240_000);
             break;
         } catch (err) {
             const message = err instanceof Error ? err.message : String(err);

@@ -8,6 +8,7 @@ export function newProviderProcess(): void {
     s.writeLimiters.clear();
     s.breakers.clear();
     s.noLegacyKeys.clear();
+    s.configError = undefined;
 }
 
 export const ADMIN_PASSWORD = "fake-admin-Pw-7731";

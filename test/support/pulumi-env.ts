@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { CONNECTION_ENV } from "../../provider/connection";
 import { pgdHome } from "./grafana-server";
 
 export const PULUMI_BIN_NAMES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
@@ -31,8 +32,7 @@ export function pulumiEnv(stateDir: string): Record<string, string> {
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_HOME: path.join(stateDir, ".pulumi-home"),
         // The provider host must take its connection from stack config, not from the test's env.
-        GRAFANA_URL: "",
-        GRAFANA_AUTH: "",
+        ...Object.fromEntries(Object.values(CONNECTION_ENV).map((name) => [name, ""])),
     };
 }
 

@@ -11,11 +11,11 @@ describe("connection precedence", () => {
     it("resource beats stack config beats env, field by field", async () => {
         process.env.GRAFANA_URL = "http://env:3000";
         process.env.GRAFANA_AUTH = "env:pw";
-        expect(resolveConnection(undefined)).toEqual({ url: "http://env:3000", auth: "env:pw" });
+        expect(resolveConnection(undefined)).toMatchObject({ url: "http://env:3000", auth: "env:pw" });
         await organizationProvider.configure!({ config: { get: (k: string) => ({ "grafana:url": "http://stack:3000/", "grafana:auth": "stack:pw" })[k], require: () => "" } });
-        expect(resolveConnection(undefined)).toEqual({ url: "http://stack:3000", auth: "stack:pw" });
-        expect(resolveConnection({ auth: "token123" })).toEqual({ url: "http://stack:3000", auth: "token123" });
-        expect(resolveConnection({ url: "http://res:1", auth: "r:p" })).toEqual({ url: "http://res:1", auth: "r:p" });
+        expect(resolveConnection(undefined)).toMatchObject({ url: "http://stack:3000", auth: "stack:pw" });
+        expect(resolveConnection({ auth: "token123" })).toMatchObject({ url: "http://stack:3000", auth: "token123" });
+        expect(resolveConnection({ url: "http://res:1", auth: "r:p" })).toMatchObject({ url: "http://res:1", auth: "r:p" });
     });
 
     it("fails clearly, naming all three places, when nothing is set", () => {
