@@ -38,7 +38,10 @@ for (let i = 1; i <= K; i++) {
                 e.failed++;
                 failedTotal++;
                 const msg = strip(a.failureMessages.join("\n")).trim().split("\n").filter((l) => l.trim() !== "");
-                e.failures.push(`run ${i}: ${msg.slice(0, 3).join(" | ").slice(0, 600)}`);
+                // The CLI's own "error:" line says why; else the assertion's first lines.
+                const cliError = msg.find((l) => /^\s*error: /.test(l) && !/error: update failed/.test(l));
+                const seed = msg.find((l) => /FAULT_SEED=\d+/.test(l))?.match(/FAULT_SEED=\d+/)?.[0];
+                e.failures.push(`run ${i}${seed ? ` (${seed})` : ""}: ${(cliError ? cliError.trim() : msg.slice(0, 3).join(" | ")).slice(0, 600)}`);
             } else e.skipped++;
             if (typeof a.duration === "number") e.ms.push(a.duration);
         }
