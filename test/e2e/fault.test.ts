@@ -63,6 +63,8 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
         const org = await grafanaHttp(g, "POST", "/api/orgs", { body: { name } });
         expect(org.status).toBe(200);
         const orgId = (org.body as { orgId: number }).orgId;
+        // A run killed mid-suite (no afterAll) leaves its stack config in the program dir.
+        fs.rmSync(path.join(PROGRAM_DIR, `Pulumi.${name}.yaml`), { force: true });
         const stack = await LocalWorkspace.createOrSelectStack(
             { stackName: name, workDir: PROGRAM_DIR },
             // `npm test` type-checks the program already: the CLI need not do it again on every command.
