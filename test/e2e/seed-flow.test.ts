@@ -65,6 +65,8 @@ describe.each(matrix)("seed example, real Pulumi CLI, real Grafana (%s), Node %s
     beforeAll(async () => {
         g = await startGrafana(flavor);
         stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `pgd-e2e-${flavor}-node${node}-`));
+        // A run killed mid-suite (no afterAll) leaves its stack config (e.g. useServiceAccount) in the program dir.
+        fs.rmSync(path.join(SEED_DIR, `Pulumi.e2e-${flavor}-node${node}.yaml`), { force: true });
         // A second user, to show a role change in place.
         const bob = await http(g, "POST", "/api/admin/users", { body: { login: "bob", email: "bob@example.com", password: "bob-pass-123" } });
         expect(bob.status).toBe(200);

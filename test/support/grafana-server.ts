@@ -3,7 +3,9 @@
 // Binaries are built by scripts/lib/build-grafana.sh into
 // ${PGD_HOME:-~/.cache/pulumi-grafana-dynamic}/grafana/<flavor>/ and started/stopped with
 // scripts/grafana. Every server is started here with a fresh temp data dir, a loopback port and a
-// random admin password: tests only ever talk to a Grafana they started themselves.
+// random admin password: tests only ever talk to a Grafana they started themselves. Each server is owned by this
+// process (scripts/grafana start --owner): if the process dies, however (SIGKILL, a CI timeout), its watchdog stops
+// the server and removes the data dir within a second; the next start also stops leftovers whose watchdog died too.
 import { execFile } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
@@ -22,9 +24,17 @@ export interface RealGrafana {
     adminPassword: string;
     /** the throw-away data dir (config, sqlite db, logs) */
     dataDir: string;
+    port: number;
+    /** the current server process (changes on restart) */
     pid: number;
     /** SIGTERM (then SIGKILL) the server and delete its data dir; safe to call twice. */
     stop(): Promise<void>;
+    /** A crash: SIGKILL the server now, keep the data dir. */
+    kill(): Promise<void>;
+    /** SIGTERM (then SIGKILL) the server, keep the data dir. */
+    halt(): Promise<void>;
+    /** Start the killed/halted server again on the same data dir and port; resolves once /api/health answers. */
+    restart(): Promise<void>;
 }
 
 interface StartOutput {
@@ -97,12 +107,12 @@ export async function startGrafana(flavor: string, opts: StartOptions = {}): Pro
     const adminPassword = opts.from?.adminPassword ?? randomBytes(18).toString("base64url");
     const env: NodeJS.ProcessEnv = { ...process.env, GRAFANA_ADMIN_PASSWORD: adminPassword };
     // The free port is picked before Grafana binds it; on the rare lost race, try again.
-    let stdout = "";
+    let stdout: string;
     for (let attempt = 1; ; attempt++) {
         try {
             const https = opts.https ? ["--https", opts.https.certFile, opts.https.keyFile] : [];
             const db = opts.from ? ["--db", opts.from.db] : [];
-            stdout = await run(["start", flavor, ...https, ...db], env, 240_000);
+            stdout = await run(["start", flavor, "--owner", String(process.pid), ...https, ...db], env, 240_000);
             break;
         } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
@@ -113,13 +123,14 @@ export async function startGrafana(flavor: string, opts: StartOptions = {}): Pro
     }
     const out = parseStartOutput(stdout);
     let stopped: Promise<void> | undefined;
-    return {
+    const server: RealGrafana = {
         flavor,
         url: out.url,
         version: out.version,
         adminUser: "admin",
         adminPassword,
         dataDir: out.dataDir,
+        port: Number(new URL(out.url).port),
         pid: out.pid,
         stop(): Promise<void> {
             if (!stopped) {
@@ -127,5 +138,24 @@ export async function startGrafana(flavor: string, opts: StartOptions = {}): Pro
             }
             return stopped;
         },
+        async kill(): Promise<void> {
+            // Signalled from here first: starting bash would add tens of ms between the decision and the crash.
+            try {
+                if (fs.readFileSync(`/proc/${server.pid}/cmdline`, "utf8").includes(path.join(out.dataDir, "grafana.ini")))
+                    process.kill(server.pid, "SIGKILL");
+            } catch {
+                /* already gone */
+            }
+            await run(["kill", out.dataDir], process.env, 30_000);
+        },
+        async halt(): Promise<void> {
+            await run(["stop", out.dataDir, "--keep-data"], process.env, 60_000);
+        },
+        async restart(): Promise<void> {
+            const again = parseStartOutput(await run(["restart", out.dataDir], process.env, 240_000));
+            if (again.url !== out.url) throw new Error(`restarted on ${again.url}, not ${out.url}`);
+            server.pid = again.pid;
+        },
     };
+    return server;
 }
