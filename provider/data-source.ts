@@ -5,7 +5,7 @@ import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connectio
 import { isJsonObject, JsonObject } from "./dashboard-json";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
+import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, Failure, isUnknown } from "./validate";
 
@@ -195,8 +195,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
             }
         }
         checkConnection(failures, news.connection);
-        const derived = (news.uid === undefined || news.uid === null) && !!news.__autoUid;
-        return { inputs: derived ? { ...news, uid: news.__autoUid, __uidDerived: true } : news, failures };
+        return { inputs: withDerivedUid(news), failures };
     },
 
     async diff(_id, olds, news) {
@@ -316,41 +315,10 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
     },
 });
 
-/** The input fields of a stored data source, for ReadResult.inputs. */
+/** The input fields of a stored data source (its outputs minus what Grafana assigned), for ReadResult.inputs. */
 function inputsOf(p: DataSourceOutputs): DataSourceInputs {
-    const {
-        __resourceName,
-        resourceName,
-        name,
-        type,
-        __autoUid,
-        url,
-        access,
-        isDefault,
-        basicAuth,
-        basicAuthUser,
-        jsonData,
-        secureJsonData,
-        connection,
-    } = p;
-    return {
-        __resourceName,
-        resourceName,
-        name,
-        type,
-        __autoUid,
-        url,
-        access,
-        isDefault,
-        basicAuth,
-        basicAuthUser,
-        jsonData,
-        secureJsonData,
-        connection,
-        uid: p.uid,
-        __uidDerived: p.uidDeclared ? undefined : true,
-        orgId: p.orgIdDeclared ? p.orgId : undefined,
-    };
+    const { dataSourceId: _id, secureJsonFields: _fields, uidDeclared: _u, orgIdDeclared: _o, ...inputs } = p;
+    return { ...inputs, __uidDerived: p.uidDeclared ? undefined : true, orgId: p.orgIdDeclared ? p.orgId : undefined };
 }
 
 /** What the SDK serializes into the state (see providerForState). */

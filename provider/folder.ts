@@ -4,7 +4,7 @@ import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./c
 import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
+import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkUid, Failure } from "./validate";
 
@@ -116,10 +116,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
         if (news.parentUid !== undefined && news.parentUid === (news.uid ?? news.__autoUid)) {
             failures.push({ property: "parentUid", reason: "parentUid must not be the folder's own uid" });
         }
-        // The derived uid becomes the uid input: the engine previews an update's outputs from its inputs, so a
-        // Dashboard's folderUid: folder.uid stays known (no false change) while the folder's title changes.
-        const derived = (news.uid === undefined || news.uid === null) && !!news.__autoUid;
-        return { inputs: derived ? { ...news, uid: news.__autoUid, __uidDerived: true } : news, failures };
+        return { inputs: withDerivedUid(news), failures };
     },
 
     async diff(_id, olds, news) {

@@ -57,3 +57,12 @@ export function derivedUid(type: string, name: string): string {
     const seed = [pulumi.getProject(), pulumi.getStack(), type, name].join("\u0000");
     return createHash("sha256").update(seed).digest("base64url").slice(0, 20);
 }
+
+/**
+ * Check's inputs with the derived uid (`__autoUid`) as the `uid` input when none is declared: the engine previews an
+ * update's outputs from its inputs, so a dependent's `folderUid: folder.uid` stays known (no false change).
+ */
+export function withDerivedUid<T extends { uid?: string | null; __autoUid?: string; __uidDerived?: boolean }>(news: T): T {
+    const derived = (news.uid === undefined || news.uid === null) && !!news.__autoUid;
+    return derived ? { ...news, uid: news.__autoUid, __uidDerived: true } : news;
+}
