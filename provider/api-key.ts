@@ -285,7 +285,7 @@ export class ApiKey extends dynamic.Resource {
         super(
             apiKeyProviderForState(),
             name,
-            resourceProps(name, args, ["key", "kind", "keyId", "serviceAccountId", "tokenId"]),
+            resourceProps(name, args, ["orgId", "name", "role", "key", "kind"]),
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["key"] }),
             "grafana",
             "ApiKey",

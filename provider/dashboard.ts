@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import { clientFor, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import {
     applyInputs,
+    canonicalJson,
     checkNoPlaceholders,
     dashboardHash,
     diffPaths,
@@ -74,6 +75,10 @@ export interface DashboardInputs extends CommonInputs {
     overwrite?: boolean;
     orgId?: number;
     connection?: ConnectionValues;
+    /** Hash of what the program gave (model and inputs), set by check: an unchanged model is not normalised again. */
+    __sourceHash?: string;
+    /** dashboardHash of `dashboard`, set by check, so diff, create and update need not parse the model. */
+    __modelHash?: string;
 }
 
 export interface DashboardOutputs extends Omit<DashboardInputs, "dashboard"> {
@@ -131,6 +136,23 @@ function model(inputs: Pick<DashboardInputs, "dashboard">): JsonObject {
     return parseModelText(inputs.dashboard);
 }
 
+/** dashboardHash of the inputs' model: check's, or computed for inputs checked before it kept one. */
+function modelHash(inputs: Pick<DashboardInputs, "dashboard" | "__modelHash">, parsed?: JsonObject): string {
+    return inputs.__modelHash ?? dashboardHash(parsed ?? model(inputs));
+}
+
+/** Bump when check's normalisation changes, so a stored __sourceHash no longer matches. */
+const CHECK_VERSION = "1";
+
+/** Hash of the program's model and inputs as given: equal means check's earlier result still holds. */
+function sourceHash(dashboard: unknown, inputs: unknown): string {
+    const text = typeof dashboard === "string" ? dashboard : canonicalJson(dashboard);
+    return createHash("sha256")
+        .update(`${CHECK_VERSION}\u0000${canonicalJson(inputs ?? null)}\u0000`)
+        .update(text)
+        .digest("base64url");
+}
+
 async function fetchDashboard(client: GrafanaClient, uid: string, orgId: number | undefined): Promise<GetResult> {
     return (await client.get<GetResult>(`/api/dashboards/uid/${encodeURIComponent(uid)}`, { orgId })).data;
 }
@@ -143,9 +165,8 @@ function fullUrl(base: string, path: string): string {
 }
 
 /** True when Grafana holds `desired` (normalised), allowing for its own known rewrites. */
-function holds(existing: GetResult, desired: JsonObject, folderUid: string | undefined, rewrites: Rewrite[] | undefined): boolean {
+function holds(existing: GetResult, want: string, folderUid: string | undefined, rewrites: Rewrite[] | undefined): boolean {
     if ((existing.meta.folderUid ?? "") !== (folderUid ?? "")) return false;
-    const want = dashboardHash(desired);
     return dashboardHash(existing.dashboard) === want || (!!rewrites && dashboardHash(undoRewrites(existing.dashboard, rewrites)) === want);
 }
 
@@ -167,6 +188,7 @@ interface SaveOptions {
  */
 async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOptions, base: string): Promise<SavedFields> {
     const desired = model(inputs);
+    const want = modelHash(inputs, desired);
     const post = (version: number | undefined, overwrite: boolean) =>
         client.post<SaveResult>(
             "/api/dashboards/db",
@@ -188,7 +210,7 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
         } catch (e) {
             if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
             const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
-            if (existing && holds(existing, desired, inputs.folderUid, opts.rewrites)) {
+            if (existing && holds(existing, want, inputs.folderUid, opts.rewrites)) {
                 saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
             } else if (existing && ours) {
                 // Our own earlier attempt, made from an older model: save over it.
@@ -215,7 +237,7 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
         version: saved.version,
         dashboardId: saved.id,
         title: String(desired.title),
-        dashboardHash: dashboardHash(desired),
+        dashboardHash: want,
         serverHash: dashboardHash(stored.dashboard),
         serverRewrites: rewrites.length <= MAX_REWRITES ? rewrites : undefined,
     };
@@ -285,7 +307,7 @@ function randomUid(): string {
 }
 
 export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = defineProvider({
-    async check(_olds, given) {
+    async check(olds, given) {
         const failures: Failure[] = [];
         const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as DashboardInputs;
         const raw = news as unknown as Record<string, unknown>;
@@ -299,6 +321,12 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             failures.push({ property: "inputs", reason: 'inputs must be a map of input name to value, e.g. { DS_PROMETHEUS: "<data source uid>" }' });
         }
         if (isUnknown(raw.dashboard)) return { inputs: news, failures };
+        // The same model and inputs as last time: check's earlier result stands (a no-change preview parses nothing).
+        const source = containsUnknown(raw.inputs) ? undefined : sourceHash(raw.dashboard, raw.inputs);
+        const o = (olds ?? {}) as Partial<DashboardInputs>;
+        if (failures.length === 0 && source && o.__sourceHash === source && typeof o.dashboard === "string" && o.__modelHash) {
+            return { inputs: { ...news, dashboard: o.dashboard, uid: o.uid, __sourceHash: source, __modelHash: o.__modelHash }, failures };
+        }
         const parsed = parseDashboard(raw.dashboard);
         failures.push(...parsed.failures);
         if (!parsed.dashboard || failures.length > 0) return { inputs: news, failures };
@@ -309,13 +337,15 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         const resolved = applied.dashboard ?? parsed.dashboard;
         if (failures.length === 0 && !containsUnknown(mapping)) failures.push(...checkNoPlaceholders(resolved));
         const uid = typeof resolved.uid === "string" ? resolved.uid : undefined;
-        return { inputs: { ...news, dashboard: modelText(storedModel(resolved)), uid }, failures };
+        const stored = storedModel(resolved);
+        const checked = { ...news, dashboard: modelText(stored), uid, __sourceHash: source, __modelHash: dashboardHash(stored) };
+        return { inputs: checked, failures };
     },
 
     async diff(_id, olds, news) {
         const o = olds as unknown as Record<string, unknown>;
         const n = news as unknown as Record<string, unknown>;
-        const hash = isUnknown(news.dashboard) || containsUnknown(news.inputs) ? UNKNOWN : dashboardHash(model(news));
+        const hash = isUnknown(news.dashboard) || containsUnknown(news.inputs) ? UNKNOWN : modelHash(news);
         return diffFields(
             o,
             { ...n, dashboardHash: hash },
@@ -369,8 +399,12 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             if (!got) return {};
             const live = storedModel({ ...got.dashboard, uid: undefined });
             // What Grafana holds, with its own rewrites put back: anything still different was changed in Grafana.
-            const asDeclared = p.serverRewrites ? undoRewrites(live, p.serverRewrites) : live;
-            const drifted = p.serverRewrites ? dashboardHash(asDeclared) !== p.dashboardHash : dashboardHash(got.dashboard) !== p.serverHash;
+            const asDeclared = p.serverRewrites?.length ? undoRewrites(live, p.serverRewrites) : live;
+            // Grafana raises the version on every save (its own 412 check rests on that): the version of our last
+            // save means nobody saved since, and a model of hundreds of KB need not be hashed.
+            const savedSince = p.version === undefined || got.meta.version !== p.version;
+            const liveHash = savedSince && p.serverRewrites ? dashboardHash(asDeclared) : undefined;
+            const drifted = savedSince && (liveHash !== undefined ? liveHash !== p.dashboardHash : dashboardHash(got.dashboard) !== p.serverHash);
             const conn = resolveConnection(p.connection);
             const outs: DashboardOutputs = {
                 ...p,
@@ -379,7 +413,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                 version: got.meta.version,
                 folderUid: got.meta.folderUid || undefined,
                 title: String(got.dashboard.title),
-                dashboardHash: drifted ? dashboardHash(asDeclared) : p.dashboardHash,
+                dashboardHash: drifted ? (liveHash ?? dashboardHash(asDeclared)) : p.dashboardHash,
             };
             if (!drifted) return { id, props: outs };
             // The live model becomes the old inputs, so `preview --diff` shows the changed fields, not a hash.
@@ -395,7 +429,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             label(news),
             async () => {
                 const client = clientFor(conn);
-                const newHash = dashboardHash(model(news));
+                const newHash = modelHash(news);
                 const unchanged = newHash === olds.dashboardHash && (news.folderUid ?? "") === (olds.folderUid ?? "");
                 const saved = unchanged
                     ? {}
@@ -421,8 +455,9 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
     },
 });
 
+/** The inputs as outputs: without the model (kept once, in the inputs) and check's hashes of it. */
 function withoutModel(inputs: DashboardInputs): Omit<DashboardInputs, "dashboard"> {
-    const { dashboard: _omit, ...rest } = inputs;
+    const { dashboard: _omit, __sourceHash: _source, __modelHash: _hash, ...rest } = inputs;
     return rest;
 }
 
@@ -502,7 +537,7 @@ export class Dashboard extends dynamic.Resource {
         super(
             dashboardProviderForState(),
             name,
-            resourceProps(name, args, ["uid", "url", "path", "version", "dashboardId", "title", "dashboardHash", "serverHash", "serverRewrites"], {
+            resourceProps(name, args, ["uid", "url", "path", "version", "dashboardId", "orgId", "title", "folderUid"], {
                 orgId: args.orgId,
                 dashboard: modelArg(args.dashboard),
                 __autoUid: derivedUid("Dashboard", name),

@@ -364,7 +364,7 @@ export class DataSource extends dynamic.Resource {
         super(
             dataSourceProviderForState(),
             name,
-            resourceProps(name, args, ["dataSourceId", "secureJsonFields", "uidDeclared", "orgIdDeclared"], {
+            resourceProps(name, args, ["uid", "orgId", "dataSourceId", "name", "type", "secureJsonFields"], {
                 uid: args.uid,
                 orgId: args.orgId,
                 __autoUid: derivedUid("DataSource", name),

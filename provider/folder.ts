@@ -319,7 +319,7 @@ export class Folder extends dynamic.Resource {
         super(
             folderProviderForState(),
             name,
-            resourceProps(name, args, ["folderId", "url", "version", "uidDeclared", "orgIdDeclared"], {
+            resourceProps(name, args, ["uid", "title", "parentUid", "orgId", "folderId", "url", "version"], {
                 uid: args.uid,
                 orgId: args.orgId,
                 __autoUid: derivedUid("Folder", name),

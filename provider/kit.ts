@@ -24,23 +24,21 @@ export interface CommonInputs {
 }
 
 /**
- * The props a resource class hands to `dynamic.Resource`: output names registered (as undefined, so they are no
- * inputs), the args, the connection wrapped as a secret, and the resource name.
+ * The props a resource class hands to `dynamic.Resource`: its public output properties registered (as undefined, so
+ * they are no inputs), the args given, the connection wrapped as a secret, and the resource name. Nothing else: the
+ * SDK spends four promises with a formatted stack trace on every prop of every resource, whatever its value.
  */
 export function resourceProps(
     name: string,
     args: { connection?: pulumi.Input<ConnectionArgs> },
-    outputNames: readonly string[],
+    publicOutputs: readonly string[],
     extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-    const outputs = Object.fromEntries(outputNames.map((n) => [n, undefined]));
-    return {
-        ...outputs,
-        ...args,
-        ...extra,
-        connection: args.connection ? pulumi.secret(args.connection) : undefined,
-        __resourceName: name,
-    };
+    const props: Record<string, unknown> = Object.fromEntries(publicOutputs.map((n) => [n, undefined]));
+    for (const [k, v] of Object.entries({ ...args, ...extra })) if (v !== undefined || k in props) props[k] = v;
+    if (args.connection) props.connection = pulumi.secret(args.connection);
+    props.__resourceName = name;
+    return props;
 }
 
 /** `<Type> "<resource name>"`, the prefix of every error a resource reports. */

@@ -200,7 +200,7 @@ export class OrgMembership extends dynamic.Resource {
         super(
             orgMembershipProviderForState(),
             name,
-            resourceProps(name, args, ["userId", "adopted", "previousRole"]),
+            resourceProps(name, args, ["orgId", "loginOrEmail", "role", "userId", "adopted"]),
             opts,
             "grafana",
             "OrgMembership",

@@ -152,6 +152,6 @@ export class Organization extends dynamic.Resource {
     declare public readonly adopted: pulumi.Output<boolean>;
 
     constructor(name: string, args: OrganizationArgs, opts?: pulumi.CustomResourceOptions) {
-        super(organizationProviderForState(), name, resourceProps(name, args, ["orgId", "adopted"]), opts, "grafana", "Organization");
+        super(organizationProviderForState(), name, resourceProps(name, args, ["orgId", "name", "adopted"]), opts, "grafana", "Organization");
     }
 }

@@ -1,8 +1,21 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-/** Drops undefined members: the provider host turns results into protobuf Structs, which reject undefined. */
+/**
+ * Drops undefined members (as JSON would: null inside arrays): the provider host turns results into protobuf Structs,
+ * which reject undefined. Strings are kept as they are, not copied: a model is hundreds of KB.
+ */
 export function plain<T>(v: T): T {
-    return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+    return v === undefined ? v : (withoutUndefined(v) as T);
+}
+
+const absent = (x: unknown) => x === undefined || typeof x === "function";
+
+function withoutUndefined(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map((x) => (absent(x) ? null : withoutUndefined(x)));
+    if (v === null || typeof v !== "object") return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (!absent(x)) out[k] = withoutUndefined(x);
+    return out;
 }
 
 /** Makes every result of a provider safe to send over gRPC. */

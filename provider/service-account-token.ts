@@ -305,7 +305,7 @@ export class ServiceAccountToken extends dynamic.Resource {
         super(
             serviceAccountTokenProviderForState(),
             name,
-            resourceProps(name, args, ["key", "tokenId", "tokenName", "expiration", "hasExpired"], {
+            resourceProps(name, args, ["key", "tokenId", "tokenName", "serviceAccountId", "orgId", "expiration", "hasExpired"], {
                 orgId: args.orgId,
                 __nameSeed: derivedUid("ServiceAccountToken", name),
             }),

@@ -226,7 +226,7 @@ export class ServiceAccount extends dynamic.Resource {
         super(
             serviceAccountProviderForState(),
             name,
-            resourceProps(name, args, ["serviceAccountId", "login", "adopted"]),
+            resourceProps(name, args, ["serviceAccountId", "orgId", "name", "role", "isDisabled", "login", "adopted"]),
             opts,
             "grafana",
             "ServiceAccount",

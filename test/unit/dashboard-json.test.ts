@@ -49,6 +49,33 @@ describe("normalisation", () => {
     it("canonicalJson keeps arrays in order", () => {
         expect(canonicalJson([3, 1, { b: 1, a: 2 }])).toBe('[3,1,{"a":2,"b":1}]');
     });
+    it("canonicalJson spells every key in string order, integer-like keys and __proto__ included", () => {
+        // What the hashes in existing states were computed from: keys sorted as strings, undefined members dropped.
+        const reference = (v: unknown): string => {
+            if (Array.isArray(v)) return `[${v.map(reference).join(",")}]`;
+            if (typeof v === "object" && v !== null) {
+                const o = v as Record<string, unknown>;
+                const keys = Object.keys(o)
+                    .filter((k) => o[k] !== undefined)
+                    .sort();
+                return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(",")}}`;
+            }
+            return JSON.stringify(v ?? null);
+        };
+        const samples: unknown[] = [
+            { mappings: { "10": { text: "ten" }, "9": { text: "nine" }, b: 1 } },
+            [{ options: { "0": "a", "1": "b" } }, { z: [1, undefined, "x"] }],
+            JSON.parse('{"__proto__":{"polluted":true},"a":1}'),
+            { a: undefined, b: null, c: -0, d: 1e21, e: "\u2028\ud800", f: [[], {}] },
+            "text",
+            7,
+            null,
+            undefined,
+        ];
+        for (const v of samples) expect(canonicalJson(v)).toBe(reference(v));
+        expect(canonicalJson({ "10": 1, "9": 2 })).toBe('{"10":1,"9":2}');
+        expect(canonicalJson(JSON.parse('{"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1}}');
+    });
 });
 
 describe("parseDashboard / check", () => {
@@ -130,6 +157,31 @@ describe("parseDashboard / check", () => {
         const { id: _id, version: _v, ...rest } = tutorial;
         expect(r.inputs!.dashboard).toBe(modelText({ ...rest, uid: "prod-ov" }));
         expect(parseModelText(r.inputs!.dashboard)).toEqual({ ...rest, uid: "prod-ov" });
+    });
+    it("check keeps its earlier result for the same model and inputs, and hashes the model once", async () => {
+        const given = { dashboard: JSON.stringify({ ...tutorial, uid: "prod-ov" }), inputs: { DS: "x" }, __resourceName: "d" };
+        const first = (await dashboardProvider.check!({} as never, given)).inputs!;
+        expect(first.__modelHash).toBe(dashboardHash(parseModelText(first.dashboard)));
+        expect(first.__sourceHash).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        // Same source: the stored result is taken as it is (a marker text proves nothing was parsed again).
+        const marked = { ...first, dashboard: `${first.dashboard}\n` };
+        const again = (await dashboardProvider.check!(marked, given)).inputs!;
+        expect(again.dashboard).toBe(marked.dashboard);
+        expect(again.__modelHash).toBe(first.__modelHash);
+        expect(again.uid).toBe("prod-ov");
+        // A changed model or changed inputs: normalised again.
+        const retitled = (
+            await dashboardProvider.check!(marked, { ...given, dashboard: JSON.stringify({ ...tutorial, uid: "prod-ov", title: "New" }) })
+        ).inputs!;
+        expect(parseModelText(retitled.dashboard).title).toBe("New");
+        expect(retitled.__modelHash).not.toBe(first.__modelHash);
+        const remapped = (await dashboardProvider.check!(marked, { ...given, inputs: { DS: "y" } })).inputs!;
+        expect(remapped.dashboard).toBe(first.dashboard);
+        expect(remapped.__sourceHash).not.toBe(first.__sourceHash);
+        // diff compares check's hash with the stored one: no change.
+        const outs = { ...first, dashboardHash: first.__modelHash, uid: "prod-ov", orgId: 1 };
+        expect((await dashboardProvider.diff!("prod-ov", outs as never, again)).changes).toBe(false);
+        expect((await dashboardProvider.diff!("prod-ov", outs as never, retitled)).changes).toBe(true);
     });
     it("check names every bad field at once", async () => {
         const r = await dashboardProvider.check!(

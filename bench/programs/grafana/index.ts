@@ -1,10 +1,11 @@
 // N dashboards in one org with our provider, admin credentials (stack config grafana:url / grafana:auth) + orgId.
 import * as pulumi from "@pulumi/pulumi";
-import type * as library from "../../../provider";
+import type * as library from "pulumi-grafana-dynamic";
 import { modelFor } from "../../dashboard-model";
 
 // BENCH_LIBRARY (set by scripts/bench) names the library installed in this program's node_modules, as a user gets
-// it from npm; without it, the TypeScript sources, which the program type-checks and the provider host compiles.
+// it from npm; without it, the TypeScript sources, which the provider host compiles. The types come from the
+// installed package's declarations either way, as a user's program gets them.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Dashboard } = require(process.env.BENCH_LIBRARY || "../../../provider") as typeof library;
 
