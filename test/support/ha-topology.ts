@@ -66,7 +66,7 @@ export async function startHa(flavor = "legacy"): Promise<HaTopology> {
     let stdout: string;
     for (let attempt = 1; ; attempt++) {
         try {
-            stdout = await run(["up", flavor], env, 600_000);
+            stdout = await run(["up", flavor, "--owner", String(process.pid)], env, 600_000);
             break;
         } catch (err) {
             if (attempt >= 3 || !String(err).includes("address already in use")) throw err;
