@@ -1,5 +1,6 @@
-// Four suites: pure unit tests, provider tests over real HTTP/gRPC on loopback, installs of the package with real npm,
-// and end-to-end tests with the real Pulumi CLI and real Grafana (skipped with a reason when the binaries are not installed).
+// Suites: pure unit tests, provider tests over real HTTP/gRPC on loopback, installs of the package with real npm,
+// end-to-end tests with the real Pulumi CLI on the Grafana API emulator (skipped with a reason when the binaries are not
+// installed), the conformance cases (emulator profiles, or a real Grafana given by GRAFANA_URL), and the emulator's own tests.
 const tsJest = { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] };
 const project = (name, extra = {}) => ({
     displayName: name,
@@ -10,5 +11,12 @@ const project = (name, extra = {}) => ({
     ...extra,
 });
 module.exports = {
-    projects: [project("unit"), project("provider"), project("install"), project("e2e")],
+    projects: [
+        project("unit"),
+        project("provider"),
+        project("install"),
+        project("e2e"),
+        project("conformance"),
+        { ...project("emulator"), roots: ["<rootDir>/emulator/test"] },
+    ],
 };

@@ -1,6 +1,6 @@
 import { dataSourceProvider as p, DataSourceInputs, DataSourceOutputs } from "../../provider/data-source";
 import { organizationProvider } from "../../provider/organization";
-import { FakeGrafana } from "../support/fake-grafana";
+import { FakeGrafana, hashSecret } from "../support/fake-grafana";
 import { errorOf, newProviderProcess, startFake } from "../support/provider-env";
 
 let fake: FakeGrafana;
@@ -60,7 +60,7 @@ describe.each(["10.0.0", "12.1.0"])("DataSource against a fake Grafana %s", (ver
         const post = fake.requests.find((r) => r.method === "POST" && r.path === "/api/datasources")!;
         expect(post.orgHeader).toBe(String(orgId));
         expect(post.body).toMatchObject({ access: "proxy", uid: "auto-prom" });
-        expect(fake.dataSourceList(orgId)[0].secure).toEqual({ httpHeaderValue1: SECRET });
+        expect(fake.dataSourceList(orgId)[0].secure).toEqual({ httpHeaderValue1: hashSecret(SECRET) });
         expect(await p.diff!(c.id, c.outs!, d())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
         // A new secret value is a change (diff on the declared value).
         expect(await p.diff!(c.id, c.outs!, d({ secureJsonData: { httpHeaderValue1: "other" } }))).toMatchObject({ changes: true, replaces: [] });
@@ -91,7 +91,7 @@ describe.each(["10.0.0", "12.1.0"])("DataSource against a fake Grafana %s", (ver
         const refreshed = r.props as DataSourceOutputs;
         expect(await p.diff!(c.id, refreshed, d())).toMatchObject({ changes: true, replaces: [] });
         await p.update!(c.id, refreshed, d());
-        expect(fake.dataSourceList(orgId)[0].secure).toEqual({ httpHeaderValue1: SECRET });
+        expect(fake.dataSourceList(orgId)[0].secure).toEqual({ httpHeaderValue1: hashSecret(SECRET) });
         // A url changed in Grafana shows in the outputs, so diff plans it back.
         const r2 = await p.read!(c.id, { ...c.outs!, url: "http://elsewhere:1" });
         expect(r2.props!.url).toBe("http://127.0.0.1:1");
