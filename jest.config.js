@@ -13,7 +13,7 @@ const project = (name, extra = {}) => ({
 module.exports = {
     projects: [
         project("unit"),
-        project("provider"),
+        project("provider", { setupFilesAfterEnv: ["<rootDir>/test/support/emulator-guard.ts"] }),
         project("install"),
         project("e2e"),
         project("conformance"),

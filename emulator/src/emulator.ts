@@ -679,10 +679,9 @@ export class Emulator {
                 : errutil(401, "password-auth.failed", "Invalid username or password");
         }
         const orgId = reqOrg > 0 ? reqOrg : user.currentOrgId;
-        // observed 10.0: basic auth with X-Grafana-Org-Id of a missing org -> 404 {"message":"Organization not found"}
-        if (reqOrg > 0 && !this.t.org.get(String(reqOrg))) return msg(404, "Organization not found");
         const m = this.t.member.get(`${orgId}/${user.id}`);
-        // A user who is not a member of the requested org has no role there: writes are denied (observed 10.0: 403).
+        // A user who is not a member of the requested (or a missing) org has no role there: role-checked routes answer
+        // 403 (observed 10.0: POST /api/auth/keys), GET /api/org 404 "Organization not found" (observed 10.0).
         return {
             kind: "user",
             userId: user.id,
@@ -927,7 +926,8 @@ export class Emulator {
             return { status: 200, body: { message: "Active organization changed" } };
         });
         // observed 10.0: GET /api/org
-        add("GET", "/api/org", role("Viewer", "orgs:read"), (c) => ({ status: 200, body: this.orgDetails(org(c)) }));
+        // observed 10.0: any signed-in user; a missing org (or one the user is not in) -> 404
+        add("GET", "/api/org", anyUser, (c) => ({ status: 200, body: this.orgDetails(org(c)) }));
 
         // --- users (docs admin: create user; docs user: lookup) ---
         add(
@@ -1262,7 +1262,8 @@ export class Emulator {
                     return v10
                         ? msgTrace(400, "Bad request data")
                         : errutil(400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
-                if (name !== undefined && this.t.sa.some((x) => x.id !== s.id && x.orgId === s.orgId && x.name === name))
+                // observed 10.0: the name check ignores case
+                if (name !== undefined && this.t.sa.some((x) => x.id !== s.id && x.orgId === s.orgId && x.name.toLowerCase() === name.toLowerCase()))
                     return errutil(400, "serviceaccounts.ErrAlreadyExists", "service account already exists");
                 if (name !== undefined) s.name = name;
                 if (isRole(c.body.role)) s.role = c.body.role;
@@ -1669,7 +1670,15 @@ export class Emulator {
             const q = (c.query.get("query") ?? "").toLowerCase();
             const type = c.query.get("type");
             const folders = v10 ? [] : [...c.query.getAll("folderUIDs"), ...c.query.getAll("folderUIDs[]")].flatMap((x) => x.split(","));
-            const inFolder = (uid: string) => folders.length === 0 || folders.includes(uid) || (folders.includes("general") && uid === "");
+            // docs folder_dashboard_search: folderIds (deprecated) filters by folder id; observed 10.0: it filters there
+            const folderIds = c.query
+                .getAll("folderIds")
+                .flatMap((x) => x.split(","))
+                .map(Number);
+            const idOfFolder = (uid: string) => (uid ? (this.t.folder.get(`${c.id.orgId}/${uid}`)?.id ?? -1) : 0);
+            const inFolder = (uid: string) =>
+                (folders.length === 0 || folders.includes(uid) || (folders.includes("general") && uid === "")) &&
+                (folderIds.length === 0 || folderIds.includes(idOfFolder(uid)));
             const limit = Math.min(parseInt(c.query.get("limit") ?? "", 10) || 1000, 5000); // docs: default 1000, max 5000
             const page = Math.max(parseInt(c.query.get("page") ?? "", 10) || 1, 1);
             const folderTitle = (orgId: number, uid: string) => this.t.folder.get(`${orgId}/${uid}`)?.title;
@@ -1862,7 +1871,8 @@ export class Emulator {
         const json: Record<string, unknown> = { ...dash, id, uid, version };
         if (p.rewriteSchemaVersion !== undefined) json.schemaVersion = p.rewriteSchemaVersion;
         const ts = nowIso();
-        const by = c.id.kind === "user" ? c.id.login : c.id.kind === "sa" ? c.id.login : "api-key";
+        // observed 10.0: a save made with a service-account token is recorded as by "Anonymous"
+        const by = c.id.kind === "user" ? c.id.login : p.observed10 ? "Anonymous" : c.id.login;
         const d: Dashboard = existing
             ? { ...existing, title, version, folderUid, json, updated: ts, updatedBy: by }
             : { id, uid, orgId, title, version, folderUid, json, created: ts, updated: ts, createdBy: by, updatedBy: by };

@@ -1,0 +1,278 @@
+// Legacy API keys: made on 10.0, 410 on POST from 11.3, every /api/auth/keys route 404 from 12.1.
+import { Case, absent, array, has, lacks, num, re, str } from "../types";
+import { DOCS, NOTES, OBS_SESSION2, deleteOrg, newOrg, observed } from "./common";
+
+const S = "Legacy API keys (X-Grafana-Org-Id selects the org)";
+const KEY = re(/^eyJ/);
+const REMOVED_410 = "this endpoint has been removed, please use POST /api/serviceaccounts and POST /api/serviceaccounts/{id}/tokens instead";
+
+export const apiKeyCases: Case[] = [
+    {
+        name: "api keys: create in an org, duplicate 409, bad role 400, list, use, delete",
+        versions: ["10.0"],
+        versionNote: "POST answers 410 from 11.3 and 404 from 12.1 (cases below)",
+        source: `${observed(S)}; ${DOCS.auth}`,
+        steps: [
+            newOrg(),
+            { method: "GET", path: "/api/user", expect: { status: 200, body: { orgId: num } }, save: { home: "orgId" } },
+            {
+                observed: "POST /api/auth/keys",
+                method: "POST",
+                path: "/api/auth/keys",
+                org: "{{org}}",
+                body: { name: "cf-key-{{sfx}}", role: "Admin", secondsToLive: 0 },
+                expect: { status: 200, body: { id: num, name: "cf-key-{{sfx}}", key: KEY } },
+                save: { keyId: "id", key: "key" },
+            },
+            {
+                observed: "POST /api/auth/keys (duplicate name)",
+                method: "POST",
+                path: "/api/auth/keys",
+                org: "{{org}}",
+                body: { name: "cf-key-{{sfx}}", role: "Admin" },
+                expect: { status: 409, body: { message: "API key, organization ID and name must be unique" } },
+            },
+            {
+                observed: "POST /api/auth/keys (bad role)",
+                method: "POST",
+                path: "/api/auth/keys",
+                org: "{{org}}",
+                body: { name: "cf-key2-{{sfx}}", role: "Boss" },
+                expect: { status: 400, body: { message: "bad request data" } },
+            },
+            {
+                observed: "POST /api/auth/keys (with secondsToLive)",
+                method: "POST",
+                path: "/api/auth/keys",
+                org: "{{org}}",
+                body: { name: "cf-key-ttl-{{sfx}}", role: "Viewer", secondsToLive: 3600 },
+                expect: { status: 200, body: { id: num, name: "cf-key-ttl-{{sfx}}", key: KEY } },
+            },
+            {
+                observed: "GET /api/auth/keys",
+                method: "GET",
+                path: "/api/auth/keys",
+                org: "{{org}}",
+                expect: {
+                    status: 200,
+                    body: [
+                        { id: "{{keyId}}", name: "cf-key-{{sfx}}", role: "Admin", expiration: absent },
+                        { id: num, name: "cf-key-ttl-{{sfx}}", role: "Viewer", expiration: str },
+                    ],
+                },
+            },
+            {
+                observed: "GET /api/org with the API key as Bearer",
+                method: "GET",
+                path: "/api/org",
+                auth: { bearer: "{{key}}" },
+                expect: { status: 200, body: { id: "{{org}}", name: "cf-org-{{sfx}}" } },
+            },
+            {
+                observed: "GET /api/org with the API key and the wrong X-Grafana-Org-Id",
+                method: "GET",
+                path: "/api/org",
+                auth: { bearer: "{{key}}" },
+                org: "{{home}}",
+                expect: { status: 200, body: { id: "{{org}}", name: "cf-org-{{sfx}}" } },
+            },
+            {
+                observed: "GET /api/org with the API key and its own X-Grafana-Org-Id",
+                method: "GET",
+                path: "/api/org",
+                auth: { bearer: "{{key}}" },
+                org: "{{org}}",
+                expect: { status: 200, body: { id: "{{org}}", name: "cf-org-{{sfx}}" } },
+            },
+            {
+                observed: "DELETE /api/auth/keys/:id (existing)",
+                method: "DELETE",
+                path: "/api/auth/keys/{{keyId}}",
+                org: "{{org}}",
+                expect: { status: 200, body: { message: "API key deleted" } },
+            },
+            {
+                observed: "DELETE /api/auth/keys/:id (again)",
+                method: "DELETE",
+                path: "/api/auth/keys/{{keyId}}",
+                org: "{{org}}",
+                expect: { status: 404, body: { message: "Failed to delete API key" } },
+            },
+            {
+                observed: "DELETE /api/auth/keys/:id (missing id)",
+                method: "DELETE",
+                path: "/api/auth/keys/99999",
+                org: "{{org}}",
+                expect: { status: 404, body: { message: "Failed to delete API key" } },
+            },
+            {
+                observed: "GET /api/org with the deleted API key",
+                method: "GET",
+                path: "/api/org",
+                auth: { bearer: "{{key}}" },
+                expect: { status: 401, body: { message: "invalid API key" } },
+            },
+        ],
+        cleanup: [deleteOrg()],
+    },
+    {
+        name: "api keys: another org's key is 404 on delete",
+        versions: ["10.0"],
+        source: observed(S),
+        steps: [
+            newOrg(),
+            newOrg("other"),
+            {
+                method: "POST",
+                path: "/api/auth/keys",
+                org: "{{org}}",
+                body: { name: "cf-key-{{sfx}}", role: "Viewer", secondsToLive: 3600 },
+                expect: { status: 200, body: { id: num, key: KEY } },
+                save: { keyId: "id" },
+            },
+            {
+                observed: "DELETE /api/auth/keys/:id (key of another org)",
+                method: "DELETE",
+                path: "/api/auth/keys/{{keyId}}",
+                org: "{{other}}",
+                expect: { status: 404, body: { message: "Failed to delete API key" } },
+            },
+            { method: "GET", path: "/api/auth/keys", org: "{{org}}", expect: { status: 200, body: has({ id: "{{keyId}}" }) } },
+        ],
+        cleanup: [deleteOrg(), deleteOrg("other")],
+    },
+    {
+        name: "api keys: without an org header the key goes to the admin's current org",
+        versions: ["10.0"],
+        source: observed(S),
+        steps: [
+            { method: "GET", path: "/api/user", expect: { status: 200, body: { orgId: num } }, save: { home: "orgId" } },
+            {
+                observed: "POST /api/auth/keys (no org header: admin's current org)",
+                method: "POST",
+                path: "/api/auth/keys",
+                body: { name: "cf-key-noorg-{{sfx}}", role: "Viewer" },
+                expect: { status: 200, body: { id: num, name: "cf-key-noorg-{{sfx}}", key: KEY } },
+                save: { keyId: "id", key: "key" },
+            },
+            {
+                method: "GET",
+                path: "/api/auth/keys",
+                org: "{{home}}",
+                expect: { status: 200, body: has({ id: "{{keyId}}", name: "cf-key-noorg-{{sfx}}" }) },
+            },
+            { method: "GET", path: "/api/org", auth: { bearer: "{{key}}" }, expect: { status: 200, body: { id: "{{home}}" } } },
+        ],
+        cleanup: [{ method: "DELETE", path: "/api/auth/keys/{{keyId}}", org: "{{home}}" }],
+    },
+    {
+        name: "api keys: org header of an org the admin is not in is 403",
+        versions: ["10.0"],
+        source: observed(S),
+        steps: [
+            {
+                observed: "POST /api/auth/keys (org header for an org admin is not in)",
+                method: "POST",
+                path: "/api/auth/keys",
+                org: 99999,
+                body: { name: "cf-key-x-{{sfx}}", role: "Viewer" },
+                expect: {
+                    status: 403,
+                    body: {
+                        accessErrorId: str,
+                        message: "You'll need additional permissions to perform this action. Permissions needed: apikeys:create",
+                        title: "Access denied",
+                    },
+                },
+            },
+        ],
+    },
+    {
+        name: "api keys: garbage Bearer token is 401 invalid API key",
+        versions: ["10.0"],
+        source: observed(S),
+        steps: [
+            {
+                observed: "GET /api/org with a garbage Bearer token",
+                method: "GET",
+                path: "/api/org",
+                auth: { bearer: "cf-garbage-{{sfx}}" },
+                expect: { status: 401, body: { message: "invalid API key" } },
+            },
+        ],
+    },
+    {
+        name: "auth: garbage Bearer token is 401",
+        versions: ["11.6", "12.x"],
+        source: `${DOCS.auth} (401 Unauthorized)`,
+        steps: [{ method: "GET", path: "/api/org", auth: { bearer: "cf-garbage-{{sfx}}" }, expect: { status: 401, body: { message: str } } }],
+    },
+    {
+        name: "api keys: lastUsedAt is absent until the key is used",
+        versions: ["10.0"],
+        source: `${OBS_SESSION2} (GET /api/auth/keys?includeExpired=true)`,
+        steps: [
+            newOrg(),
+            {
+                method: "POST",
+                path: "/api/auth/keys",
+                org: "{{org}}",
+                body: { name: "cf-key-{{sfx}}", role: "Admin" },
+                expect: { status: 200, body: { id: num, key: KEY } },
+                save: { keyId: "id", key: "key" },
+            },
+            {
+                method: "GET",
+                path: "/api/auth/keys?includeExpired=true",
+                org: "{{org}}",
+                expect: { status: 200, body: has({ id: "{{keyId}}", name: "cf-key-{{sfx}}", role: "Admin", lastUsedAt: absent }) },
+            },
+            { method: "GET", path: "/api/org", auth: { bearer: "{{key}}" }, expect: { status: 200 } },
+            {
+                method: "GET",
+                path: "/api/auth/keys?includeExpired=true",
+                org: "{{org}}",
+                expect: { status: 200, body: has({ id: "{{keyId}}", lastUsedAt: str }) },
+            },
+        ],
+        cleanup: [deleteOrg()],
+    },
+    {
+        name: "api keys: POST /api/auth/keys is 410 Gone, list and delete still routed",
+        versions: ["11.6"],
+        versionNote: "11.3 made POST obsolete (410); the routes were deleted in 12.1",
+        source: `${NOTES} §4 and §10 (grafana PR #92144, 11.3.0; body as of 11.4)`,
+        steps: [
+            newOrg(),
+            {
+                method: "POST",
+                path: "/api/auth/keys",
+                org: "{{org}}",
+                body: { name: "cf-key-{{sfx}}", role: "Admin" },
+                expect: { status: 410, body: { message: REMOVED_410 } },
+            },
+            { method: "GET", path: "/api/auth/keys", org: "{{org}}", expect: { status: 200, body: array } },
+            {
+                method: "GET",
+                path: "/api/auth/keys?includeExpired=true",
+                org: "{{org}}",
+                expect: { status: 200, body: lacks({ name: "cf-key-{{sfx}}" }) },
+            },
+            { method: "DELETE", path: "/api/auth/keys/99999", org: "{{org}}", expect: { status: 404 } },
+        ],
+        cleanup: [deleteOrg()],
+    },
+    {
+        name: "api keys: every /api/auth/keys route is 404",
+        versions: ["12.x"],
+        source: `${NOTES} §4 and §10 (CHANGELOG 12.1.0 "Auth: Remove api key endpoints #106019")`,
+        steps: [
+            newOrg(),
+            { method: "POST", path: "/api/auth/keys", org: "{{org}}", body: { name: "cf-key-{{sfx}}", role: "Admin" }, expect: { status: 404 } },
+            { method: "GET", path: "/api/auth/keys", org: "{{org}}", expect: { status: 404 } },
+            { method: "GET", path: "/api/auth/keys?includeExpired=true", org: "{{org}}", expect: { status: 404 } },
+            { method: "DELETE", path: "/api/auth/keys/1", org: "{{org}}", expect: { status: 404 } },
+        ],
+        cleanup: [deleteOrg()],
+    },
+];

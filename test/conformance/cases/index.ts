@@ -1,0 +1,22 @@
+import { Case } from "../types";
+import { apiKeyCases } from "./api-keys";
+import { dashboardCases } from "./dashboards";
+import { dataSourceCases } from "./data-sources";
+import { faultCases } from "./faults";
+import { folderCases } from "./folders";
+import { orgUserCases } from "./org-users";
+import { orgCases } from "./orgs";
+import { serviceAccountCases } from "./service-accounts";
+import { tutorialCases } from "./tutorial";
+
+export const CASES: Case[] = [
+    ...orgCases,
+    ...orgUserCases,
+    ...apiKeyCases,
+    ...serviceAccountCases,
+    ...dashboardCases,
+    ...folderCases,
+    ...dataSourceCases,
+    ...tutorialCases,
+    ...faultCases,
+];
