@@ -171,6 +171,12 @@ function randomAlnum(n: number): string {
     for (let i = 0; i < n; i++) out += chars[bytes[i] % chars.length];
     return out;
 }
+/** newer Grafana's generated uids: 14 characters, lower-case letters and digits, starting with a letter (observed in user
+ *  reports on 11.x/12.0: "fdu0pda1z6a68b", "aelkagvs3q8e8b"; SOURCES-RESEARCH.md H5) */
+function shortUid(): string {
+    const letters = "abcdefghijklmnopqrstuvwxyz";
+    return letters[randomBytes(1)[0] % 26] + randomAlnum(13).toLowerCase();
+}
 function slugify(title: string): string {
     return title
         .toLowerCase()
@@ -196,9 +202,10 @@ function msg(status: number, message: string): Reply {
 function msgTrace(status: number, message: string): Reply {
     return { status, body: { message, traceID: "" } };
 }
-/** structured errors of newer handlers: {"message","messageId","statusCode","traceID"} (observed 10.0 for service accounts) */
-function errutil(status: number, messageId: string, message: string): Reply {
-    return { status, body: { message, messageId, statusCode: status, traceID: "" } };
+/** structured errors: {"message","messageId","statusCode"}, plus "traceID" on 10.0 (observed 10.0 for service accounts;
+ *  11.x/12.x bodies quoted in user reports carry no traceID: emulator/SOURCES-RESEARCH.md A2) */
+function errutilBody(status: number, messageId: string, message: string, trace: boolean): Reply {
+    return { status, body: { message, messageId, statusCode: status, ...(trace ? { traceID: "" } : {}) } };
 }
 /** the access-control denial (observed 10.0: 403 with accessErrorId, message, title) */
 function denied(action: string): Reply {
@@ -656,7 +663,7 @@ export class Emulator {
         else if (/^basic /i.test(authz)) {
             const decoded = Buffer.from(authz.slice(6).trim(), "base64").toString("utf8");
             const colon = decoded.indexOf(":");
-            if (colon < 0) return errutil(400, "basic-auth.invalid-header", "Invalid Basic Auth Header"); // [unverified]
+            if (colon < 0) return this.errutil(400, "basic-auth.invalid-header", "Invalid Basic Auth Header"); // [unverified]
             const login = decoded.slice(0, colon);
             const password = decoded.slice(colon + 1);
             if (login === "api_key")
@@ -665,7 +672,7 @@ export class Emulator {
         }
         if (token === undefined || token === "") {
             // observed 10.0: no auth -> 401 {"message":"Unauthorized"}
-            return this.profile.observed10 ? msg(401, "Unauthorized") : errutil(401, "auth.unauthorized", "Unauthorized");
+            return this.profile.observed10 ? msg(401, "Unauthorized") : this.errutil(401, "auth.unauthorized", "Unauthorized");
         }
         return this.authenticateToken(token, reqOrg);
     }
@@ -676,7 +683,7 @@ export class Emulator {
             // observed 10.0: 401 {"message":"invalid username or password","traceID":""}; newer: structured error [unverified]
             return this.profile.observed10
                 ? msgTrace(401, "invalid username or password")
-                : errutil(401, "password-auth.failed", "Invalid username or password");
+                : this.errutil(401, "password-auth.failed", "Invalid username or password");
         }
         const orgId = reqOrg > 0 ? reqOrg : user.currentOrgId;
         const m = this.t.member.get(`${orgId}/${user.id}`);
@@ -724,18 +731,22 @@ export class Emulator {
         }
         if (!found) return this.invalidKey();
         if (found.expires !== undefined && found.expires <= nowSec) {
-            return this.profile.observed10 ? msgTrace(401, "invalid API key") : errutil(401, "api-key.expired", "Expired API key"); // [unverified]
+            return this.profile.observed10 ? msgTrace(401, "invalid API key") : this.errutil(401, "api-key.expired", "Expired API key"); // [unverified]
         }
         if (reqOrg > 0 && reqOrg !== found.orgId && !this.profile.observed10) {
             // newer Grafana rejects a key sent with another org's header [unverified]; 10.0 ignores the header (observed 10.0)
-            return errutil(401, "api-key.organization-mismatch", "API key does not belong to the requested organization");
+            return this.errutil(401, "api-key.organization-mismatch", "API key does not belong to the requested organization");
         }
         return { ...found.identity, orgId: found.orgId };
     }
 
     /** observed 10.0: a bad, garbage or deleted Bearer token -> 401 {"message":"invalid API key","traceID":""} */
     private invalidKey(): Reply {
-        return this.profile.observed10 ? msgTrace(401, "invalid API key") : errutil(401, "api-key.invalid", "Invalid API key");
+        return this.profile.observed10 ? msgTrace(401, "invalid API key") : this.errutil(401, "api-key.invalid", "Invalid API key");
+    }
+
+    private errutil(status: number, messageId: string, message: string): Reply {
+        return errutilBody(status, messageId, message, this.profile.observed10);
     }
 
     // --- state helpers -------------------------------------------------------
@@ -1001,8 +1012,9 @@ export class Emulator {
                 const o = this.t.org.get(String(Number(c.params.orgId)));
                 // observed 10.0: a taken name -> 400 (not 409) "Organization name taken"
                 if (this.t.org.some((x) => x.name === name && x.id !== o?.id)) return msgTrace(400, "Organization name taken");
-                // observed 10.0: a missing org -> 500 "Failed to update organization"; newer 404 [unverified]
-                if (!o) return v10 ? msgTrace(500, "Failed to update organization") : msgTrace(404, "Organization not found");
+                // observed 10.0: a missing org -> 500 "Failed to update organization"; the same on 11.x/12.x (grafana-client's
+                // integration tests against real servers, test_organization.py test_update_organization_unknown)
+                if (!o) return msgTrace(500, "Failed to update organization");
                 o.name = name;
                 this.t.org.put(o);
                 return { status: 200, body: { message: "Organization updated" } }; // observed 10.0 (also when unchanged)
@@ -1176,7 +1188,7 @@ export class Emulator {
         }
 
         // --- service accounts and tokens (docs serviceaccount; observed 10.0) ---
-        const saNotFound = (): Reply => errutil(404, "serviceaccounts.ErrNotFound", "service account not found"); // observed 10.0
+        const saNotFound = (): Reply => this.errutil(404, "serviceaccounts.ErrNotFound", "service account not found"); // observed 10.0
         add("GET", "/api/serviceaccounts/search", role("Admin", "serviceaccounts:read"), (c) => {
             const q = (c.query.get("query") ?? "").toLowerCase();
             const perPage = parseInt(c.query.get("perpage") ?? "", 10) || 1000;
@@ -1209,9 +1221,9 @@ export class Emulator {
                 if (!isRole(r) || !saRoleOk(r))
                     return v10
                         ? msgTrace(400, "Bad request data")
-                        : errutil(400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
+                        : this.errutil(400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
                 if (ROLE_RANK[r] > ROLE_RANK[c.id.role] && !c.id.isServerAdmin)
-                    return errutil(403, "serviceaccounts.ErrRoleForbidden", "can not assign a role higher than user's role");
+                    return this.errutil(403, "serviceaccounts.ErrRoleForbidden", "can not assign a role higher than user's role");
                 // observed 10.0: login "sa-<name>"; newer Grafana prefixes the org id: "sa-<orgId>-<name>" [unverified]
                 const login = v10 ? `sa-${slugify(name)}` : `sa-${c.id.orgId}-${slugify(name)}`;
                 // observed 10.0: a duplicate name -> 400 serviceaccounts.ErrAlreadyExists
@@ -1219,7 +1231,7 @@ export class Emulator {
                     this.t.sa.some((s) => s.orgId === c.id.orgId && (s.name === name || s.login === login)) ||
                     this.t.user.some((u) => u.login === login)
                 )
-                    return errutil(400, "serviceaccounts.ErrAlreadyExists", "service account already exists");
+                    return this.errutil(400, "serviceaccounts.ErrAlreadyExists", "service account already exists");
                 const now = nowIso();
                 const s: ServiceAccount = {
                     id: this.store.nextId("user"),
@@ -1261,10 +1273,10 @@ export class Emulator {
                 if (c.body.role !== undefined && (!isRole(c.body.role) || !saRoleOk(c.body.role)))
                     return v10
                         ? msgTrace(400, "Bad request data")
-                        : errutil(400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
+                        : this.errutil(400, "serviceaccounts.ErrInvalidRoleSpecified", "invalid role specified");
                 // observed 10.0: the name check ignores case
                 if (name !== undefined && this.t.sa.some((x) => x.id !== s.id && x.orgId === s.orgId && x.name.toLowerCase() === name.toLowerCase()))
-                    return errutil(400, "serviceaccounts.ErrAlreadyExists", "service account already exists");
+                    return this.errutil(400, "serviceaccounts.ErrAlreadyExists", "service account already exists");
                 if (name !== undefined) s.name = name;
                 if (isRole(c.body.role)) s.role = c.body.role;
                 if (typeof c.body.isDisabled === "boolean") s.isDisabled = c.body.isDisabled;
@@ -1276,8 +1288,9 @@ export class Emulator {
         );
         add("DELETE", "/api/serviceaccounts/:id", role("Admin", "serviceaccounts:delete"), (c) => {
             const s = this.findSa(c.id.orgId, c.params.id);
-            // observed 10.0: deleting twice -> 500 "Service account deletion error"; newer 404 [unverified]
-            if (!s) return v10 ? msgTrace(500, "Service account deletion error") : saNotFound();
+            // observed 10.0: deleting twice -> 500 "Service account deletion error"; 404 from 12.1 (grafana/grafana#106618,
+            // merged after 12.0.0: "Deleting a non-existent service account currently returns 500")
+            if (!s) return compareVersion(this.profile.version, "12.1.0") < 0 ? msgTrace(500, "Service account deletion error") : saNotFound();
             this.t.sa.delete(s);
             return { status: 200, body: { message: "Service account deleted" } }; // observed 10.0
         });
@@ -1309,13 +1322,13 @@ export class Emulator {
                 const name = str(c.body.name);
                 if (!name) return msgTrace(400, "Bad request data");
                 const ttl = num(c.body.secondsToLive) ?? 0;
-                if (ttl < 0) return errutil(400, "serviceaccounts.ErrInvalidInput", "invalid SecondsToLive value"); // [unverified]
+                if (ttl < 0) return this.errutil(400, "serviceaccounts.ErrInvalidInput", "invalid SecondsToLive value"); // [unverified]
                 // observed 10.0: token names are unique in the org -> 400 ErrTokenAlreadyExists
                 const dup =
                     this.t.sa.some((x) => x.orgId === s.orgId && x.tokens.some((t) => t.name === name)) ||
                     this.t.apikey.some((k) => k.orgId === s.orgId && k.name === name);
                 if (dup)
-                    return errutil(
+                    return this.errutil(
                         400,
                         "serviceaccounts.ErrTokenAlreadyExists",
                         "service account token with given name already exists in the organization",
@@ -1340,7 +1353,7 @@ export class Emulator {
             if (!s) return saNotFound();
             const tokenId = Number(c.params.tokenId);
             const i = s.tokens.findIndex((t) => t.id === tokenId);
-            if (i < 0) return errutil(404, "serviceaccounts.ErrTokenNotFound", "service account token not found"); // observed 10.0
+            if (i < 0) return this.errutil(404, "serviceaccounts.ErrTokenNotFound", "service account token not found"); // observed 10.0
             s.tokens.splice(i, 1);
             this.t.sa.put(s);
             return { status: 200, body: { message: "Service account token deleted" } }; // observed 10.0
@@ -1366,7 +1379,7 @@ export class Emulator {
             (c) => {
                 const title = (str(c.body.title) ?? "").trim();
                 if (!title) return msg(400, "folder title cannot be empty"); // observed 10.0
-                const uid = str(c.body.uid) || randomAlnum(14);
+                const uid = str(c.body.uid) || shortUid();
                 if (!/^[a-zA-Z0-9\-_]*$/.test(uid)) return msgTrace(400, "uid contains illegal characters"); // observed 10.0
                 if (uid.length > 40) return msgTrace(400, "uid too long, max 40 characters"); // [unverified for folders]
                 // observed 10.0: without nested folders, parentUid is ignored and the folder is made at the root
@@ -1474,8 +1487,8 @@ export class Emulator {
             this.t.folder.deleteWhere((x) => x.orgId === f.orgId && gone.has(x.uid));
             this.t.dashboard.deleteWhere((d) => d.orgId === f.orgId && deadDash.has(d.uid));
             this.t.dashver.deleteWhere((d) => d.orgId === f.orgId && deadDash.has(d.uid));
-            // observed 10.0: 200 with an empty body; newer {"message":"Folder deleted",...} [unverified]
-            return v10 ? { status: 200 } : { status: 200, body: { message: "Folder deleted", id: f.id, title: f.title } };
+            // observed 10.0: 200 with an empty body; newer {"message":"Folder deleted","id":N} (docs folder: delete folder)
+            return v10 ? { status: 200 } : { status: 200, body: { message: "Folder deleted", id: f.id } };
         });
     }
 
@@ -1567,7 +1580,7 @@ export class Emulator {
                 if (!name || !type || (v10 && !str(c.body.access))) return BAD_REQUEST;
                 const url = str(c.body.url) ?? "";
                 if (badUrl(type, url, false)) return msgTrace(400, "Validation error, invalid URL");
-                const uid = str(c.body.uid) || randomAlnum(14).toLowerCase();
+                const uid = str(c.body.uid) || shortUid();
                 if (this.t.datasource.some((d) => d.orgId === c.id.orgId && d.name === name))
                     return msgTrace(409, "data source with the same name already exists"); // observed 10.0
                 if (findDs(c.id.orgId, uid)) return msgTrace(409, "data source with the same uid already exists"); // [unverified]
@@ -1614,6 +1627,8 @@ export class Emulator {
                 if (v !== undefined && v > 0 && v < d.version)
                     return msgTrace(409, "Datasource has already been updated by someone else. Please reload and try again"); // observed 10.0
                 const newUid = str(c.body.uid);
+                // 11.6.15 / 12.4.4 and later: a body uid other than the URL's is refused (grafana/grafana#125398) [message unverified]
+                if (newUid && newUid !== d.uid && !v10) return msg(400, "datasource UID in the payload does not match the UID in the URL");
                 if (newUid && newUid !== d.uid) {
                     // observed 10.0: a uid in the body renames the data source
                     this.t.datasource.delete(d);
@@ -1775,8 +1790,8 @@ export class Emulator {
             if (!d) return dashNotFound();
             this.t.dashboard.delete(d);
             this.t.dashver.deleteWhere((v) => v.orgId === d.orgId && v.uid === d.uid);
-            // observed 10.0: {"id","message","title"}; newer adds the uid [unverified]
-            return { status: 200, body: { id: d.id, message: `Dashboard ${d.title} deleted`, title: d.title, ...(v10 ? {} : { uid: d.uid }) } };
+            // observed 10.0: {"id","message","title"}; the same in the 11.x docs (docs dashboard: delete dashboard by uid)
+            return { status: 200, body: { id: d.id, message: `Dashboard ${d.title} deleted`, title: d.title } };
         });
         // docs dashboard_versions: newest first; 10.0 entries carry the model as "data" (seen on a real 10.0 in session 3)
         add("GET", "/api/dashboards/uid/:uid/versions", role("Editor", "dashboards:write"), (c) => {
@@ -1834,7 +1849,10 @@ export class Emulator {
         if (uid && !/^[a-zA-Z0-9\-_]*$/.test(uid)) return msg(400, "uid contains illegal characters"); // [unverified]
         if (uid.length > 40) return msg(400, "uid too long, max 40 characters"); // observed 10.0
         const folderUid = str(c.body.folderUid) ?? "";
-        if (folderUid && !this.t.folder.get(`${orgId}/${folderUid}`)) return msg(400, "folder not found"); // [unverified text]
+        // 12.0: "Dashboards: Prevent saving to a non-existent folder" (notes 12.0, #103503; {"message":"folder not found"},
+        // status unverified); 11.x saved it anyway (the same PR); 10.0: no source, refused as 12 does [unverified]
+        if (folderUid && !this.t.folder.get(`${orgId}/${folderUid}`) && (p.observed10 || compareVersion(p.version, "12.0.0") >= 0))
+            return msg(400, "folder not found");
         const postedId = num(dash.id) ?? 0;
         const postedVersion = num(dash.version);
         const overwrite = c.body.overwrite === true;
@@ -1865,8 +1883,8 @@ export class Emulator {
             // overwrite: the same-title dashboard is replaced (docs dashboard: overwrite) [unverified]
             for (const d of this.t.dashboard.filter(sameTitle)) this.t.dashboard.delete(d);
         }
-        // observed 10.0: a generated uid is a 36-character UUID; newer short uids [unverified]
-        if (!uid) uid = p.observed10 ? randomUUID() : randomAlnum(14);
+        // observed 10.0: a generated uid is a 36-character UUID; newer: short uids (user reports, see shortUid)
+        if (!uid) uid = p.observed10 ? randomUUID() : shortUid();
         const id = existing ? existing.id : this.store.nextId("dashboard");
         const json: Record<string, unknown> = { ...dash, id, uid, version };
         if (p.rewriteSchemaVersion !== undefined) json.schemaVersion = p.rewriteSchemaVersion;

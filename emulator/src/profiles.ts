@@ -23,12 +23,13 @@ export interface Profile {
     observed10: boolean;
 }
 
+// Versions: the patch releases whose behaviour the profiles follow (e.g. the data-source uid check of 11.6.15 / 12.4.4).
 const PROFILES: Record<ProfileName, Profile> = {
     "10.0": { name: "10.0", version: "10.0.0", apiKeys: "legacy", nestedFolders: false, uniqueDashboardTitles: true, observed10: true },
-    "11.6": { name: "11.6", version: "11.6.0", apiKeys: "gone410", nestedFolders: true, uniqueDashboardTitles: false, observed10: false },
+    "11.6": { name: "11.6", version: "11.6.15", apiKeys: "gone410", nestedFolders: true, uniqueDashboardTitles: false, observed10: false },
     "12.x": {
         name: "12.x",
-        version: "12.4.0",
+        version: "12.4.4",
         apiKeys: "removed404",
         nestedFolders: true,
         uniqueDashboardTitles: false,
