@@ -204,9 +204,9 @@ export const orgCases: Case[] = [
     },
     {
         name: "orgs: rename of a missing org is 500",
-        versions: ["10.0"],
+        versions: ALL,
         versionNote: "the notes claim 403 for 10.0-10.3 (grafana-client tests); the real 10.0 answered 500",
-        source: observed("Organizations"),
+        source: `${observed("Organizations")}; 11.x/12.x: grafana-client integration tests against real servers (test_organization.py test_update_organization_unknown)`,
         steps: [
             {
                 observed: "PUT /api/orgs/:id (missing org)",

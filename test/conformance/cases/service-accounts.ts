@@ -433,9 +433,9 @@ export const serviceAccountCases: Case[] = [
         cleanup: [deleteOrg()],
     },
     {
-        name: "service accounts: deleting twice is 500",
-        versions: ["10.0"],
-        source: observed(S),
+        name: "service accounts: deleting twice is 500 (until 12.1)",
+        versions: ["10.0", "11.6"],
+        source: `${observed(S)}; 11.6: grafana/grafana#106618 (merged after 12.0.0) "Deleting a non-existent service account currently returns 500"`,
         steps: [
             newOrg(),
             newSa(),
@@ -446,6 +446,23 @@ export const serviceAccountCases: Case[] = [
                 path: "/api/serviceaccounts/{{sa}}",
                 org: "{{org}}",
                 expect: { status: 500, body: { message: "Service account deletion error" } },
+            },
+        ],
+        cleanup: [deleteOrg()],
+    },
+    {
+        name: "service accounts: deleting twice is 404 from 12.1",
+        versions: ["12.x"],
+        source: "grafana/grafana#106618 (12.1): a missing service account is 404 serviceaccounts.ErrNotFound",
+        steps: [
+            newOrg(),
+            newSa(),
+            { method: "DELETE", path: "/api/serviceaccounts/{{sa}}", org: "{{org}}", expect: { status: 200 } },
+            {
+                method: "DELETE",
+                path: "/api/serviceaccounts/{{sa}}",
+                org: "{{org}}",
+                expect: { status: 404, body: { messageId: "serviceaccounts.ErrNotFound" } },
             },
         ],
         cleanup: [deleteOrg()],
