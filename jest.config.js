@@ -10,6 +10,8 @@ const project = (name, extra = {}) => ({
     testMatch: ["**/*.test.ts"],
     ...extra,
 });
+// Only projects whose folders exist: scripts/lib/sdk-matrix.sh runs the provider suite in a copy holding test/ only.
+const exists = (p) => p.roots.every((r) => require("fs").existsSync(r.replace("<rootDir>", __dirname)));
 module.exports = {
     projects: [
         project("unit"),
@@ -18,5 +20,5 @@ module.exports = {
         project("e2e"),
         project("conformance"),
         { ...project("emulator"), roots: ["<rootDir>/emulator/test"] },
-    ],
+    ].filter(exists),
 };

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, defaultOrgId, processState, resolveConnection } from "./connection";
+import { ConnectionArgs, ConnectionValues, defaultOrgId, processState, ResolvedConnection, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
@@ -135,8 +135,13 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
             // 404: the key, the service account, or (after an upgrade past 12.1) the legacy key API is gone.
             const exists = await unlessGone(async () => {
                 if (p.kind === "apikey") {
-                    const keys = (await client.get<{ id: number }[]>("/api/auth/keys", { ...scope, query: { includeExpired: "true" } })).data;
-                    return keys.some((k) => k.id === p.keyId);
+                    const keys = await unlessGone(
+                        async () => (await client.get<{ id: number }[]>("/api/auth/keys", { ...scope, query: { includeExpired: "true" } })).data,
+                    );
+                    if (keys) return keys.some((k) => k.id === p.keyId);
+                    // No key API (a server upgraded past 12.1): Grafana migrated the key to a service-account token that
+                    // keeps working (docs: "Migrate API keys to service account tokens"); the key exists while it signs in.
+                    return await keyStillWorks(resolveConnection({ ...(p.connection ?? {}), auth: p.key }), p.orgId);
                 }
                 await client.get(`/api/serviceaccounts/${p.serviceAccountId}`, scope);
                 const tokens = (await client.get<{ id: number }[]>(`/api/serviceaccounts/${p.serviceAccountId}/tokens`, scope)).data;
@@ -240,6 +245,16 @@ async function createServiceAccountToken(client: GrafanaClient, inputs: ApiKeyIn
     } catch (e) {
         // Leave nothing half-made: a service account this call made without its token is removed again.
         if (made) await client.delete(`/api/serviceaccounts/${sa.id}`, scope).catch(() => undefined);
+        throw e;
+    }
+}
+
+/** Whether a key signs in to its org: 200 from GET /api/org naming it; 401 means revoked or deleted. */
+async function keyStillWorks(conn: ResolvedConnection, orgId: number): Promise<boolean> {
+    try {
+        return (await clientFor(conn).get<{ id: number }>("/api/org")).data.id === orgId;
+    } catch (e) {
+        if (isStatus(e, 401)) return false;
         throw e;
     }
 }

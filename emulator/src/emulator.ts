@@ -11,6 +11,7 @@
 import * as http from "http";
 import * as https from "https";
 import * as fs from "fs";
+import * as net from "net";
 import { AddressInfo, Socket } from "net";
 import { randomBytes, randomUUID } from "crypto";
 import { Store, Tables } from "./store";
@@ -282,17 +283,27 @@ export class Emulator {
         const profile = Emulator.profileOf(opts);
         const store = new Store({ path: opts.store ?? ":memory:", durable: opts.durable });
         if (store.isEmpty()) Emulator.initStore(store, opts.adminUser ?? "admin", opts.adminPassword ?? "admin");
+        if (profile.apiKeys === "removed404") Emulator.migrateApiKeys(store);
         const t = opts.https;
         const server: http.Server = t
             ? https.createServer({ cert: t.cert, key: t.key, ca: t.clientCa, requestCert: !!t.clientCa, rejectUnauthorized: !!t.clientCa })
             : http.createServer();
         server.keepAliveTimeout = 60_000;
+        // Grafana (Go's HTTP server) answers plain HTTP on its HTTPS port with 400 "Client sent an HTTP request to an
+        // HTTPS server." (observed by the TLS e2e suite on the real 10.0): the first byte tells a TLS handshake (0x16).
+        const listener: import("net").Server = t ? net.createServer((sock) => sniffTls(sock, server)) : server;
         await new Promise<void>((resolve, reject) => {
-            server.once("error", reject);
-            server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+            listener.once("error", reject);
+            listener.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
         });
+        if (t) {
+            // the https server only parses sockets handed to it: report the listener's address, close both
+            Object.defineProperty(server, "address", { value: () => listener.address() });
+            const close = server.close.bind(server);
+            Object.defineProperty(server, "close", { value: (cb?: (err?: Error) => void) => listener.close(() => close(cb)) });
+        }
         const emu = new Emulator(server, store, profile, opts);
-        server.on("connection", (s: Socket) => {
+        listener.on("connection", (s: Socket) => {
             emu.sockets.add(s);
             s.on("close", () => emu.sockets.delete(s));
         });
@@ -320,6 +331,32 @@ export class Emulator {
             store.t.user.put(admin);
             store.t.org.put(main);
             store.t.member.put({ orgId: main.id, userId: admin.id, role: "Admin" });
+        });
+    }
+
+    /**
+     * A store made under a profile with legacy API keys, served by one without (an upgrade past 12.1): each key becomes
+     * a service account with that role holding one token, and the key keeps working as that token (docs "Migrate API
+     * keys to service account tokens": "a service account is created with a service account token. Your existing API
+     * key [...] will continue working as before"). The names Grafana gives them: [unverified]; here the key's name.
+     */
+    private static migrateApiKeys(store: Store): void {
+        store.tx(() => {
+            for (const k of store.t.apikey.all()) {
+                store.t.sa.put({
+                    id: store.nextId("user"),
+                    uid: shortUid(),
+                    orgId: k.orgId,
+                    name: k.name,
+                    login: `sa-${k.orgId}-${slugify(k.name)}`,
+                    role: k.role,
+                    isDisabled: false,
+                    created: k.created,
+                    updated: nowIso(),
+                    tokens: [{ id: k.id, name: k.name, keyHash: k.keyHash, expires: k.expires, created: k.created, lastUsedAt: k.lastUsedAt }],
+                });
+                store.t.apikey.delete(k);
+            }
         });
     }
 
@@ -936,6 +973,26 @@ export class Emulator {
             }
             return { status: 200, body: { message: "Active organization changed" } };
         });
+        // docs user "Change password": 200 {"message":"User password changed"}; a wrong old password 401 [message unverified]
+        add(
+            "PUT",
+            "/api/user/password",
+            anyUser,
+            (c) => {
+                const u = c.id.kind === "user" ? this.t.user.get(String(c.id.userId)) : undefined;
+                if (!u) return msg(400, "Not a user"); // [unverified]
+                const oldPassword = str(c.body.oldPassword) ?? "";
+                const newPassword = str(c.body.newPassword) ?? "";
+                if (!passwordMatches(u.password, oldPassword)) return msg(401, "Invalid old password");
+                if (newPassword.length < 4) return msg(400, "New password is too short"); // [unverified]
+                if (c.body.confirmNew !== undefined && c.body.confirmNew !== newPassword)
+                    return msg(400, "New password and confirmation do not match"); // [unverified]
+                u.password = hashPassword(newPassword);
+                this.t.user.put(u);
+                return { status: 200, body: { message: "User password changed" } };
+            },
+            true,
+        );
         // observed 10.0: GET /api/org
         // observed 10.0: any signed-in user; a missing org (or one the user is not in) -> 404
         add("GET", "/api/org", anyUser, (c) => ({ status: 200, body: this.orgDetails(org(c)) }));
@@ -1744,9 +1801,12 @@ export class Emulator {
             const all = [...folderHits.sort(byTitle), ...dashHits.sort(byTitle)];
             return { status: 200, body: all.slice((page - 1) * limit, page * limit) };
         });
-        add("GET", "/api/dashboards/uid/:uid", role("Viewer", "dashboards:read"), (c) => {
+        // the dashboard is looked up before the permission check: a server admin reading in a deleted org, or one it
+        // is not in, gets 404 (observed 10.0, team-stack e2e on the real server)
+        add("GET", "/api/dashboards/uid/:uid", { kind: "authenticated" }, (c) => {
             const d = this.t.dashboard.get(`${c.id.orgId}/${c.params.uid}`);
             if (!d) return dashNotFound();
+            if (ROLE_RANK[c.id.role] < ROLE_RANK.Viewer) return denied("dashboards:read");
             const folder = d.folderUid ? this.t.folder.get(`${d.orgId}/${d.folderUid}`) : undefined;
             const slug = slugify(d.title);
             // observed 10.0: {"meta","dashboard"}, meta first; the stored model plus id, uid and version, keys sorted
@@ -1887,7 +1947,9 @@ export class Emulator {
         if (!uid) uid = p.observed10 ? randomUUID() : shortUid();
         const id = existing ? existing.id : this.store.nextId("dashboard");
         const json: Record<string, unknown> = { ...dash, id, uid, version };
-        if (p.rewriteSchemaVersion !== undefined) json.schemaVersion = p.rewriteSchemaVersion;
+        // a migration raises an older schemaVersion; a newer model is not lowered
+        const sv = num(json.schemaVersion) ?? 0;
+        if (p.rewriteSchemaVersion !== undefined && sv < p.rewriteSchemaVersion) json.schemaVersion = p.rewriteSchemaVersion;
         const ts = nowIso();
         // observed 10.0: a save made with a service-account token is recorded as by "Anonymous"
         const by = c.id.kind === "user" ? c.id.login : p.observed10 ? "Anonymous" : c.id.login;
@@ -1914,6 +1976,23 @@ function anonymous(): Identity {
 
 function headerValue(v: string | string[] | undefined): string | undefined {
     return Array.isArray(v) ? v[0] : v;
+}
+
+function sniffTls(sock: Socket, server: http.Server): void {
+    sock.once("error", () => sock.destroy());
+    sock.once("readable", () => {
+        const first = sock.read(1) as Buffer | null;
+        if (first === null) {
+            sock.destroy();
+            return;
+        }
+        sock.unshift(first);
+        if (first[0] === 0x16) {
+            server.emit("connection", sock);
+            return;
+        }
+        sock.end("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n");
+    });
 }
 
 function sleep(ms: number): Promise<void> {

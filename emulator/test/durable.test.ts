@@ -101,6 +101,24 @@ describe("store", () => {
         await again.stop();
     });
 
+    it("a 10.0 store served by 12.x: legacy keys become service-account tokens that keep working; the key routes are gone", async () => {
+        const file = path.join(tmpDir(), "up.db");
+        const old = await Emulator.start({ profile: "10.0", store: file, adminPassword: "pw" });
+        const org = await call(old.url, "POST", "/api/orgs", { name: "upg" });
+        const h = { "X-Grafana-Org-Id": String(org.body.orgId) };
+        const key = await call(old.url, "POST", "/api/auth/keys", { name: "k1", role: "Editor" }, h);
+        await old.stop();
+        const g = await Emulator.start({ profile: "12.x", store: file });
+        expect(await call(g.url, "GET", "/api/org", undefined, { Authorization: `Bearer ${key.body.key}` })).toMatchObject({
+            status: 200,
+            body: { id: org.body.orgId },
+        });
+        expect((await call(g.url, "GET", "/api/auth/keys", undefined, h)).status).toBe(404);
+        const sas = await call(g.url, "GET", "/api/serviceaccounts/search", undefined, h);
+        expect(sas.body.serviceAccounts).toMatchObject([{ name: "k1", role: "Editor", tokens: 1 }]);
+        await g.stop();
+    });
+
     it("bad input answers as Grafana does, never a crash: malformed JSON, wrong types, a 5 MB model, unknown routes", async () => {
         const g = await Emulator.start({ profile: "10.0", adminPassword: "pw" });
         expect(await call(g.url, "POST", "/api/orgs", "{not json")).toMatchObject({ status: 400, body: { message: "bad request data" } });

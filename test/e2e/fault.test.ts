@@ -1,4 +1,5 @@
-// Fault injection on the real Grafana through the real Pulumi CLI (Automation API, file:// backend): Grafana is
+// Fault injection through the real Pulumi CLI (Automation API, file:// backend) on the Grafana API emulator (each e2e
+// profile), whose store keeps every answered write across a SIGKILL, as Grafana's database does: the server is
 // SIGKILLed at a random point of an `up` of N dashboards (and of a `destroy`), restarted on the same data dir and
 // port, and the next command must converge with no manual step. The random points come from a seed printed at the
 // start (and in every failure): FAULT_SEED=<seed> replays them. FAULT_DASHBOARDS sets N (default 40).
@@ -7,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
-import { installedGrafanaFlavors, RealGrafana, startGrafana } from "../support/grafana-server";
+import { e2eProfiles, e2eReady, missingForE2e, needsOwnServer, RealGrafana, startGrafana } from "../support/grafana-server";
 import { DashboardHit, grafanaHttp, listDashboards, prng, RequestLog, sleep } from "../support/grafana-http";
 import { missingPulumiBinaries, pulumiCommand, pulumiEnv } from "../support/pulumi-env";
 
@@ -17,16 +18,9 @@ const PROGRAM_DIR = path.resolve(__dirname, "programs", "fault-dashboards");
 const DASHBOARD_TYPE = "pulumi-nodejs:dynamic/grafana:Dashboard";
 const N = Number(process.env.FAULT_DASHBOARDS ?? 40);
 const SEED = process.env.FAULT_SEED ? Number(process.env.FAULT_SEED) : randomInt(2 ** 31);
-const flavors = installedGrafanaFlavors();
-const missing = missingPulumiBinaries();
-const required = process.env.CI === "true" || process.env.E2E_REQUIRED === "1";
-
-if (missing.length > 0 || !flavors.includes("legacy")) {
-    const why = `not installed: ${[...missing, ...(flavors.includes("legacy") ? [] : ["Grafana (legacy)"])].join(", ")} (run: npm run setup)`;
-    (required ? test : test.skip)(`fault suite needs the real binaries: ${why}`, () => {
-        throw new Error(why);
-    });
-}
+const ready = e2eReady("fault suite", [...missingPulumiBinaries(), ...missingForE2e()]);
+const ownServer = needsOwnServer("it SIGKILLs and restarts the server");
+if (ready && ownServer) test.skip(`fault suite [${ownServer}]`, () => undefined);
 
 const t0 = Date.now();
 function log(msg: string): void {
@@ -51,9 +45,8 @@ function changesOf(summary: OpMap | undefined): Record<string, number> {
 
 const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).join("\n");
 
-(missing.length === 0 && flavors.includes("legacy") ? describe : describe.skip)(
-    `Grafana killed mid-command, N=${N} dashboards (real CLI, real Grafana legacy)`,
-    () => {
+if (ready && !ownServer)
+    describe.each(e2eProfiles())(`Grafana killed mid-command, N=${N} dashboards (real CLI, Grafana emulator %s)`, (profile) => {
         let g: RealGrafana;
         let stateDir: string;
         const stacks: Stack[] = [];
@@ -117,8 +110,8 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
 
         beforeAll(async () => {
             log(`N=${N}`);
-            g = await startGrafana("legacy");
-            stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-e2e-fault-"));
+            g = await startGrafana(profile);
+            stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `pgd-e2e-fault-${profile}-`));
         });
 
         afterAll(async () => {
@@ -134,13 +127,13 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
         test(
             "SIGKILL during up, restart on the same data dir and port: the next up converges (exact count, no duplicate, no orphan, no changes after)",
             seeded(async () => {
-                const { stack, orgId } = await newStack("fault-up");
+                const { stack, orgId } = await newStack(`fault-up-${profile}`);
                 const rng = prng(SEED);
                 const k = 1 + Math.floor(rng() * (N - 10)); // at least 10 saves still to come at the kill
-                // Half the time right after Grafana answered the k-th save (the answer or the read-back is then often
+                // Half the time right after the server answered the k-th save (the answer or the read-back is then often
                 // lost: a dashboard saved but not in the state), else anywhere in the next save / read-back cycles.
                 const extraMs = rng() < 0.5 ? 0 : Math.floor(rng() * 300);
-                log(`up: SIGKILL once Grafana has answered ${k} of ${N} dashboard saves (its request log), + ${extraMs} ms`);
+                log(`${profile} up: SIGKILL once the server has answered ${k} of ${N} dashboard saves (its request log), + ${extraMs} ms`);
                 const requests = new RequestLog(path.join(g.dataDir, "logs", "grafana.log"));
                 let output = "";
                 let failure: unknown;
@@ -184,14 +177,14 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
         test(
             "Grafana killed and restarted during destroy: destroy again converges and leaves nothing",
             seeded(async () => {
-                const { stack, orgId } = await newStack("fault-destroy");
+                const { stack, orgId } = await newStack(`fault-destroy-${profile}`);
                 const rng = prng(SEED + 1);
                 await stack.up();
                 await expectConverged(stack, orgId);
                 log(`destroy: ${N} dashboards made`);
                 const k = 1 + Math.floor(rng() * (N - 10));
                 const downMs = Math.floor(rng() * 4000); // on top of the restart's own few seconds
-                log(`destroy: SIGKILL once Grafana has answered ${k} of ${N} deletes, restart ${downMs} ms later`);
+                log(`${profile} destroy: SIGKILL once the server has answered ${k} of ${N} deletes, restart ${downMs} ms later`);
                 const requests = new RequestLog(path.join(g.dataDir, "logs", "grafana.log"));
                 let output = "";
                 let failure: unknown;
@@ -209,7 +202,7 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
                 // Restarted while destroy still runs: calls in flight meet a dead server, then a fresh one.
                 await sleep(downMs);
                 await g.restart();
-                log(`destroy: Grafana back after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
+                log(`${profile} destroy: the server is back after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);
                 await destroy;
                 log(
                     `destroy: ${failure ? `failed ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill; output ends with:\n${lastLines(output, 8)}` : "succeeded across the restart"}`,
@@ -222,10 +215,9 @@ const lastLines = (text: string, n = 25) => text.trim().split("\n").slice(-n).jo
                 log("destroy: second destroy done");
                 expect(await listDashboards(g, orgId)).toEqual([]);
                 expect(await stateDashboards(stack)).toEqual([]);
-                // Grafana is fine afterwards: the org is still there and the stack can be made again from nothing.
+                // The server is fine afterwards: the org is still there and the stack can be made again from nothing.
                 expect((await grafanaHttp(g, "GET", `/api/orgs/${orgId}`)).status).toBe(200);
                 expect(changesOf((await stack.preview()).changeSummary)).toEqual({ create: N + 1 });
             }),
         );
-    },
-);
+    });

@@ -1,5 +1,5 @@
-// Connection settings (issue 11) through the real Pulumi CLI with the seed example, against a real Grafana serving
-// HTTPS itself ([server] protocol = https) with a throw-away CA and certificate made by openssl here, and through a
+// Connection settings (issue 11) through the real Pulumi CLI with the seed example, against the Grafana API emulator
+// (each e2e profile) serving HTTPS itself (start --https) with a throw-away CA and certificate made by openssl here, and through a
 // private nginx in front of it that requires a client certificate and an extra header.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -9,7 +9,7 @@ import * as path from "path";
 import { EngineEvent, LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
 import { processState } from "../../provider/connection";
 import { organizationProvider } from "../../provider/organization";
-import { installedGrafanaFlavors, RealGrafana, startGrafana } from "../support/grafana-server";
+import { e2eProfiles, e2eReady, missingForE2e, needsOwnServer, RealGrafana, startGrafana } from "../support/grafana-server";
 import { NginxProxy, nginxBinary, startNginx } from "../support/nginx";
 import { missingPulumiBinaries, pulumiBinDir, pulumiCommand, pulumiEnv } from "../support/pulumi-env";
 import { makeTestPki, TestPki } from "../support/tls";
@@ -17,25 +17,21 @@ import { makeTestPki, TestPki } from "../support/tls";
 jest.setTimeout(300_000);
 
 const SEED_DIR = path.resolve(__dirname, "../../examples/seed");
-// One flavor is enough here: TLS sits below the API, and legacy is the one built everywhere.
-const flavor = installedGrafanaFlavors()[0];
-const missing = [...missingPulumiBinaries(), ...(flavor ? [] : ["any Grafana server"]), ...(nginxBinary() ? [] : ["nginx"])];
-const required = process.env.CI === "true" || process.env.E2E_REQUIRED === "1";
 const PROXY_TOKEN = "proxy-Tok3n-7f2c91d4";
-
-if (missing.length > 0) {
-    const why = `not installed: ${missing.join(", ")} (run: npm run setup)`;
-    (required ? test : test.skip)(`TLS end-to-end suite needs the real binaries: ${why}`, () => {
-        throw new Error(why);
-    });
-}
+const ownServer = needsOwnServer("it starts a server with its own throw-away certificate");
+const ready = e2eReady("TLS end-to-end suite", [
+    ...missingPulumiBinaries(),
+    ...(ownServer ? [] : missingForE2e()),
+    ...(nginxBinary() ? [] : ["nginx"]),
+]);
+if (ready && ownServer) test.skip(`TLS end-to-end suite [${ownServer}]`, () => undefined);
 
 interface Http {
     status: number;
     body: unknown;
 }
 
-/** Straight to Grafana over HTTPS, trusting the test CA. */
+/** Straight to the server over HTTPS, trusting the test CA. */
 function api(g: RealGrafana, ca: string, method: string, p: string, auth = `admin:${g.adminPassword}`): Promise<Http> {
     return new Promise((resolve, reject) => {
         const req = https.request(`${g.url}${p}`, {
@@ -120,177 +116,178 @@ async function createOrgDirectly(env: Record<string, string>): Promise<string> {
 /** The base64 lines of a PEM key: none may show anywhere. */
 const keyLines = (pem: string) => pem.split("\n").filter((l) => l && !l.startsWith("-----"));
 
-(missing.length === 0 ? describe : describe.skip)(`seed example over HTTPS, real Pulumi CLI, real Grafana (${flavor})`, () => {
-    let pki: TestPki;
-    let g: RealGrafana;
-    let stateDir: string;
-    let host: string;
+if (ready && !ownServer)
+    describe.each(e2eProfiles())("seed example over HTTPS, real Pulumi CLI, Grafana emulator %s", (profile) => {
+        let pki: TestPki;
+        let g: RealGrafana;
+        let stateDir: string;
+        let host: string;
 
-    beforeAll(async () => {
-        pki = makeTestPki();
-        g = await startGrafana(flavor!, { https: { certFile: pki.server.certFile, keyFile: pki.server.keyFile } });
-        host = new URL(g.url).host;
-        stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-e2e-tls-"));
-    });
-
-    afterAll(async () => {
-        await g?.stop();
-        if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
-        pki?.remove();
-    });
-
-    describe("Grafana serving HTTPS with a private CA", () => {
-        let stack: Stack;
         beforeAll(async () => {
-            expect(g.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-            stack = await newStack("tls-direct", stateDir);
-            await stack.setAllConfig({ "grafana:url": { value: g.url }, "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true } });
+            pki = makeTestPki();
+            g = await startGrafana(profile, { https: { certFile: pki.server.certFile, keyFile: pki.server.keyFile } });
+            host = new URL(g.url).host;
+            stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-e2e-tls-"));
         });
+
         afterAll(async () => {
-            await stack?.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+            await g?.stop();
+            if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+            pki?.remove();
         });
 
-        test("without caCert, up fails with the unknown-CA error naming the host and what to set; nothing is made", async () => {
-            const r = await run((o) => stack.up(o));
-            expect(r.error).toBeDefined();
-            expect(r.output).toContain(
-                `error: Organization "apiorg": Grafana POST /api/orgs failed: no response TLS: the certificate of ${host} is not signed by a CA this provider trusts ` +
-                    "(UNABLE_TO_VERIFY_LEAF_SIGNATURE): set caCert (grafana:caCert, GRAFANA_CA_CERT) to the PEM or file of the CA that issued it",
-            );
-            expect((await api(g, pki.ca.cert, "GET", "/api/orgs")).body).toEqual([{ id: 1, name: "Main Org." }]);
+        describe("Grafana serving HTTPS with a private CA", () => {
+            let stack: Stack;
+            beforeAll(async () => {
+                expect(g.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+                stack = await newStack(`tls-direct-${profile}`, stateDir);
+                await stack.setAllConfig({ "grafana:url": { value: g.url }, "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true } });
+            });
+            afterAll(async () => {
+                await stack?.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+            });
+
+            test("without caCert, up fails with the unknown-CA error naming the host and what to set; nothing is made", async () => {
+                const r = await run((o) => stack.up(o));
+                expect(r.error).toBeDefined();
+                expect(r.output).toContain(
+                    `error: Organization "apiorg": Grafana POST /api/orgs failed: no response TLS: the certificate of ${host} is not signed by a CA this provider trusts ` +
+                        "(UNABLE_TO_VERIFY_LEAF_SIGNATURE): set caCert (grafana:caCert, GRAFANA_CA_CERT) to the PEM or file of the CA that issued it",
+                );
+                expect((await api(g, pki.ca.cert, "GET", "/api/orgs")).body).toEqual([{ id: 1, name: "Main Org." }]);
+            });
+
+            test("with caCert (a file path) the seed flow runs: org, membership, key and dashboard made over HTTPS; preview then shows no change", async () => {
+                await stack.setConfig("grafana:caCert", { value: pki.ca.certFile });
+                const r = await run((o) => stack.up(o));
+                expect(r.error).toBeUndefined();
+                const up = r.result as Awaited<ReturnType<Stack["up"]>>;
+                expect(changesOf(up.summary.resourceChanges)).toEqual({ create: 4 }); // the stack itself was made by the failed up
+                expect(r.warnings).toEqual([]);
+                const orgId = up.outputs.orgId.value as number;
+                const key = up.outputs.apiKey.value as string;
+                expect((await api(g, pki.ca.cert, "GET", "/api/org", key)).body).toMatchObject({ id: orgId, name: "apiorg" });
+                const dash = await api(g, pki.ca.cert, "GET", `/api/dashboards/uid/${up.outputs.dashboardUid.value as string}`, key);
+                expect(dash).toMatchObject({ status: 200, body: { dashboard: { title: "Production Overview" } } });
+                expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
+            });
+
+            test("http:// to Grafana's HTTPS port: Grafana's 400 becomes 'use https://'", async () => {
+                const msg = await createOrgDirectly({ GRAFANA_URL: g.url.replace("https:", "http:"), GRAFANA_AUTH: `admin:${g.adminPassword}` });
+                expect(msg).toBe(`Organization "direct": Grafana POST /api/orgs failed: 400 ${host} serves HTTPS on this port: use https:// in url`);
+            });
+
+            test("with insecureSkipVerify instead, refresh and destroy work and the CLI shows the warning", async () => {
+                await stack.removeConfig("grafana:caCert");
+                await stack.setConfig("grafana:insecureSkipVerify", { value: "true" });
+                const warning =
+                    `grafana: insecureSkipVerify is on for ${g.url}: the server's TLS certificate is NOT verified, so anyone on the network path can impersonate ` +
+                    "Grafana and read the credentials sent to it. Set caCert to the CA that issued the certificate instead.";
+                // preview makes no call to Grafana, and still says it
+                const preview = await run((o) => stack.preview(o));
+                expect(preview.warnings.map((w) => w.trim())).toEqual([warning]);
+                // The engine records stack config in the default provider's state: one `up` first (it updates only the
+                // default provider: no resource change, no call to Grafana).
+                const up = await run((o) => stack.up(o));
+                expect(changesOf((up.result as Awaited<ReturnType<Stack["up"]>>).summary.resourceChanges)).toEqual({});
+                expect(up.output).toContain(`warning: ${warning}`);
+                const refresh = await run((o) => stack.refresh(o));
+                expect(refresh.error).toBeUndefined();
+                expect(changesOf((refresh.result as Awaited<ReturnType<Stack["refresh"]>>).summary.resourceChanges)).toEqual({});
+                expect(refresh.warnings.map((w) => w.trim())).toEqual([warning]);
+                expect(refresh.output).toContain(`warning: ${warning}`);
+                const destroy = await run((o) => stack.destroy(o));
+                expect(destroy.error).toBeUndefined();
+                expect(destroy.output).toContain(`warning: ${warning}`);
+                expect((await api(g, pki.ca.cert, "GET", "/api/orgs")).body).toEqual([{ id: 1, name: "Main Org." }]);
+            });
         });
 
-        test("with caCert (a file path) the seed flow runs: org, membership, key and dashboard made over HTTPS; preview then shows no change", async () => {
-            await stack.setConfig("grafana:caCert", { value: pki.ca.certFile });
-            const r = await run((o) => stack.up(o));
-            expect(r.error).toBeUndefined();
-            const up = r.result as Awaited<ReturnType<Stack["up"]>>;
-            expect(changesOf(up.summary.resourceChanges)).toEqual({ create: 4 }); // the stack itself was made by the failed up
-            expect(r.warnings).toEqual([]);
-            const orgId = up.outputs.orgId.value as number;
-            const key = up.outputs.apiKey.value as string;
-            expect((await api(g, pki.ca.cert, "GET", "/api/org", key)).body).toMatchObject({ id: orgId, name: "apiorg" });
-            const dash = await api(g, pki.ca.cert, "GET", `/api/dashboards/uid/${up.outputs.dashboardUid.value as string}`, key);
-            expect(dash).toMatchObject({ status: 200, body: { dashboard: { title: "Production Overview" } } });
-            expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
-        });
+        describe("nginx in front, requiring a client certificate and an extra header", () => {
+            let stack: Stack;
+            let proxy: NginxProxy;
+            beforeAll(async () => {
+                proxy = await startNginx({
+                    upstream: g.url,
+                    certFile: pki.server.certFile,
+                    keyFile: pki.server.keyFile,
+                    clientCaFile: pki.clientCa.certFile,
+                    requireHeader: { name: "X-Proxy-Token", value: PROXY_TOKEN },
+                });
+                stack = await newStack(`tls-proxy-${profile}`, stateDir);
+                await stack.setAllConfig({
+                    "grafana:url": { value: proxy.url },
+                    "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true },
+                    "grafana:caCert": { value: pki.ca.cert }, // PEM text this time
+                });
+            });
+            afterAll(async () => {
+                await stack?.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+                await proxy?.stop();
+            });
 
-        test("http:// to Grafana's HTTPS port: Grafana's 400 becomes 'use https://'", async () => {
-            const msg = await createOrgDirectly({ GRAFANA_URL: g.url.replace("https:", "http:"), GRAFANA_AUTH: `admin:${g.adminPassword}` });
-            expect(msg).toBe(`Organization "direct": Grafana POST /api/orgs failed: 400 ${host} serves HTTPS on this port: use https:// in url`);
-        });
+            test("without a client certificate: nginx's 400 becomes the clear error", async () => {
+                const r = await run((o) => stack.up(o));
+                expect(r.error).toBeDefined();
+                expect(r.output).toContain(
+                    `error: Organization "apiorg": Grafana POST /api/orgs failed: 400 TLS: ${new URL(proxy.url).host} requires a client certificate and none was sent ` +
+                        "(400 No required SSL certificate was sent): set tlsCert and tlsKey",
+                );
+            });
 
-        test("with insecureSkipVerify instead, refresh and destroy work and the CLI shows the warning", async () => {
-            await stack.removeConfig("grafana:caCert");
-            await stack.setConfig("grafana:insecureSkipVerify", { value: "true" });
-            const warning =
-                `grafana: insecureSkipVerify is on for ${g.url}: the server's TLS certificate is NOT verified, so anyone on the network path can impersonate ` +
-                "Grafana and read the credentials sent to it. Set caCert to the CA that issued the certificate instead.";
-            // preview makes no call to Grafana, and still says it
-            const preview = await run((o) => stack.preview(o));
-            expect(preview.warnings.map((w) => w.trim())).toEqual([warning]);
-            // The engine records stack config in the default provider's state: one `up` first (it updates only the
-            // default provider: no resource change, no call to Grafana).
-            const up = await run((o) => stack.up(o));
-            expect(changesOf((up.result as Awaited<ReturnType<Stack["up"]>>).summary.resourceChanges)).toEqual({});
-            expect(up.output).toContain(`warning: ${warning}`);
-            const refresh = await run((o) => stack.refresh(o));
-            expect(refresh.error).toBeUndefined();
-            expect(changesOf((refresh.result as Awaited<ReturnType<Stack["refresh"]>>).summary.resourceChanges)).toEqual({});
-            expect(refresh.warnings.map((w) => w.trim())).toEqual([warning]);
-            expect(refresh.output).toContain(`warning: ${warning}`);
-            const destroy = await run((o) => stack.destroy(o));
-            expect(destroy.error).toBeUndefined();
-            expect(destroy.output).toContain(`warning: ${warning}`);
-            expect((await api(g, pki.ca.cert, "GET", "/api/orgs")).body).toEqual([{ id: 1, name: "Main Org." }]);
+            test("a client certificate from a CA nginx does not trust: nginx's other 400, in plain words", async () => {
+                const msg = await createOrgDirectly({
+                    GRAFANA_URL: proxy.url,
+                    GRAFANA_AUTH: `admin:${g.adminPassword}`,
+                    GRAFANA_CA_CERT: pki.ca.certFile,
+                    GRAFANA_TLS_CERT: pki.rogueClient.certFile,
+                    GRAFANA_TLS_KEY: pki.rogueClient.keyFile,
+                    GRAFANA_HTTP_HEADERS: JSON.stringify({ "X-Proxy-Token": PROXY_TOKEN }),
+                });
+                expect(msg).toBe(
+                    `Organization "direct": Grafana POST /api/orgs failed: 400 TLS: ${new URL(proxy.url).host} rejected the client certificate (400 The SSL certificate error): ` +
+                        "tlsCert must be signed by a CA the server trusts and be valid now",
+                );
+                printed.push(msg);
+            });
+
+            test("with tlsCert/tlsKey but without the header: nginx's 403, the header value nowhere", async () => {
+                await stack.setAllConfig({
+                    "grafana:tlsCert": { value: pki.client.certFile },
+                    "grafana:tlsKey": { value: pki.client.key, secret: true }, // PEM text, a secret
+                });
+                const r = await run((o) => stack.up(o));
+                expect(r.error).toBeDefined();
+                expect(r.output).toContain('error: Organization "apiorg": Grafana POST /api/orgs failed: 403 missing or wrong X-Proxy-Token header');
+            });
+
+            test("with tlsCert/tlsKey and httpHeaders the seed flow runs through the proxy; preview then shows no change", async () => {
+                await stack.setConfig("grafana:httpHeaders", { value: JSON.stringify({ "X-Proxy-Token": PROXY_TOKEN }), secret: true });
+                const r = await run((o) => stack.up(o));
+                expect(r.error).toBeUndefined();
+                const up = r.result as Awaited<ReturnType<Stack["up"]>>;
+                expect(changesOf(up.summary.resourceChanges)).toEqual({ create: 4 });
+                const key = up.outputs.apiKey.value as string;
+                expect((await api(g, pki.ca.cert, "GET", "/api/org", key)).body).toMatchObject({ id: up.outputs.orgId.value, name: "apiorg" });
+                expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
+                // every request went through nginx, with a client certificate
+                const log = fs.readFileSync(path.join(proxy.dir, "access.log"), "utf8");
+                expect(log).toMatch(/"POST \/api\/dashboards\/db HTTP\/1.1" 200/);
+            });
+
+            test("pulumi stack export, the state files and the CLI's output hold no key material, header value or password", async () => {
+                for (const text of [...exported(stack, stateDir), ...printed]) {
+                    for (const line of keyLines(pki.client.key)) expect(text).not.toContain(line);
+                    expect(text).not.toContain(PROXY_TOKEN);
+                    expect(text).not.toContain(g.adminPassword);
+                }
+                for (const text of exported(stack, stateDir)) expect(text).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret signature: they are there, encrypted
+            });
+
+            test("destroy through the proxy removes everything", async () => {
+                const d = await stack.destroy();
+                expect(changesOf(d.summary.resourceChanges)).toEqual({ delete: 5 });
+                expect((await api(g, pki.ca.cert, "GET", "/api/orgs")).body).toEqual([{ id: 1, name: "Main Org." }]);
+            });
         });
     });
-
-    describe("nginx in front, requiring a client certificate and an extra header", () => {
-        let stack: Stack;
-        let proxy: NginxProxy;
-        beforeAll(async () => {
-            proxy = await startNginx({
-                upstream: g.url,
-                certFile: pki.server.certFile,
-                keyFile: pki.server.keyFile,
-                clientCaFile: pki.clientCa.certFile,
-                requireHeader: { name: "X-Proxy-Token", value: PROXY_TOKEN },
-            });
-            stack = await newStack("tls-proxy", stateDir);
-            await stack.setAllConfig({
-                "grafana:url": { value: proxy.url },
-                "grafana:auth": { value: `admin:${g.adminPassword}`, secret: true },
-                "grafana:caCert": { value: pki.ca.cert }, // PEM text this time
-            });
-        });
-        afterAll(async () => {
-            await stack?.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
-            await proxy?.stop();
-        });
-
-        test("without a client certificate: nginx's 400 becomes the clear error", async () => {
-            const r = await run((o) => stack.up(o));
-            expect(r.error).toBeDefined();
-            expect(r.output).toContain(
-                `error: Organization "apiorg": Grafana POST /api/orgs failed: 400 TLS: ${new URL(proxy.url).host} requires a client certificate and none was sent ` +
-                    "(400 No required SSL certificate was sent): set tlsCert and tlsKey",
-            );
-        });
-
-        test("a client certificate from a CA nginx does not trust: nginx's other 400, in plain words", async () => {
-            const msg = await createOrgDirectly({
-                GRAFANA_URL: proxy.url,
-                GRAFANA_AUTH: `admin:${g.adminPassword}`,
-                GRAFANA_CA_CERT: pki.ca.certFile,
-                GRAFANA_TLS_CERT: pki.rogueClient.certFile,
-                GRAFANA_TLS_KEY: pki.rogueClient.keyFile,
-                GRAFANA_HTTP_HEADERS: JSON.stringify({ "X-Proxy-Token": PROXY_TOKEN }),
-            });
-            expect(msg).toBe(
-                `Organization "direct": Grafana POST /api/orgs failed: 400 TLS: ${new URL(proxy.url).host} rejected the client certificate (400 The SSL certificate error): ` +
-                    "tlsCert must be signed by a CA the server trusts and be valid now",
-            );
-            printed.push(msg);
-        });
-
-        test("with tlsCert/tlsKey but without the header: nginx's 403, the header value nowhere", async () => {
-            await stack.setAllConfig({
-                "grafana:tlsCert": { value: pki.client.certFile },
-                "grafana:tlsKey": { value: pki.client.key, secret: true }, // PEM text, a secret
-            });
-            const r = await run((o) => stack.up(o));
-            expect(r.error).toBeDefined();
-            expect(r.output).toContain('error: Organization "apiorg": Grafana POST /api/orgs failed: 403 missing or wrong X-Proxy-Token header');
-        });
-
-        test("with tlsCert/tlsKey and httpHeaders the seed flow runs through the proxy; preview then shows no change", async () => {
-            await stack.setConfig("grafana:httpHeaders", { value: JSON.stringify({ "X-Proxy-Token": PROXY_TOKEN }), secret: true });
-            const r = await run((o) => stack.up(o));
-            expect(r.error).toBeUndefined();
-            const up = r.result as Awaited<ReturnType<Stack["up"]>>;
-            expect(changesOf(up.summary.resourceChanges)).toEqual({ create: 4 });
-            const key = up.outputs.apiKey.value as string;
-            expect((await api(g, pki.ca.cert, "GET", "/api/org", key)).body).toMatchObject({ id: up.outputs.orgId.value, name: "apiorg" });
-            expect(changesOf((await stack.preview()).changeSummary)).toEqual({});
-            // every request went through nginx, with a client certificate
-            const log = fs.readFileSync(path.join(proxy.dir, "access.log"), "utf8");
-            expect(log).toMatch(/"POST \/api\/dashboards\/db HTTP\/1.1" 200/);
-        });
-
-        test("pulumi stack export, the state files and the CLI's output hold no key material, header value or password", async () => {
-            for (const text of [...exported(stack, stateDir), ...printed]) {
-                for (const line of keyLines(pki.client.key)) expect(text).not.toContain(line);
-                expect(text).not.toContain(PROXY_TOKEN);
-                expect(text).not.toContain(g.adminPassword);
-            }
-            for (const text of exported(stack, stateDir)) expect(text).toContain("4dabf18193072939515e22adb298388d"); // Pulumi's secret signature: they are there, encrypted
-        });
-
-        test("destroy through the proxy removes everything", async () => {
-            const d = await stack.destroy();
-            expect(changesOf(d.summary.resourceChanges)).toEqual({ delete: 5 });
-            expect((await api(g, pki.ca.cert, "GET", "/api/orgs")).body).toEqual([{ id: 1, name: "Main Org." }]);
-        });
-    });
-});

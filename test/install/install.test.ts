@@ -54,12 +54,15 @@ const org = new g.Organization("org", { name: "apiorg" });
 const m = new g.OrgMembership("member", { orgId: 2, loginOrEmail: "admin", role: "Admin" });
 const key = new g.ApiKey("key", { orgId: 2, name: "k", role: "Admin" });
 const d = new g.Dashboard("dash", { dashboard: { title: "t" }, orgId: 2 });
-setTimeout(async () => {
+// Waits for the four registrations (each serializes its provider first), not for a fixed time.
+(async () => {
+    const deadline = Date.now() + 30000;
+    while (Object.keys(seen).length < 4 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
     const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
     const orgCheck = await requireFromString(seen.org).handler().check({}, { name: "", resourceName: "org" });
     const dashCheck = await requireFromString(seen.dash).handler().check({}, { dashboard: { title: "" }, resourceName: "dash" });
     console.log(JSON.stringify({ texts: seen, orgFailures: orgCheck.failures, dashFailures: dashCheck.failures, library: require.resolve("pulumi-grafana-dynamic") }));
-}, 200);
+})();
 `;
 
 interface Probe {

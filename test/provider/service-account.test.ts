@@ -52,7 +52,13 @@ describe("ServiceAccount", () => {
         await setup(version);
         const c = await sa.create(a());
         expect(c.id).toBe(`${orgId}:${c.outs!.serviceAccountId}`);
-        expect(c.outs).toMatchObject({ name: "dash-bot", role: "Editor", isDisabled: false, adopted: false, login: version.startsWith("10.") ? "sa-dash-bot" : `sa-${orgId}-dash-bot` }); // observed 10.0: sa-<name>
+        expect(c.outs).toMatchObject({
+            name: "dash-bot",
+            role: "Editor",
+            isDisabled: false,
+            adopted: false,
+            login: version.startsWith("10.") ? "sa-dash-bot" : `sa-${orgId}-dash-bot`,
+        }); // observed 10.0: sa-<name>
         expect(await sa.diff!(c.id, c.outs!, a())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
         const next = a({ name: "dash-bot-2", role: "Viewer", isDisabled: true });
         expect(await sa.diff!(c.id, c.outs!, next)).toMatchObject({ changes: true, replaces: [] });

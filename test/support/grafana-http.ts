@@ -1,4 +1,4 @@
-// Small HTTP helpers for end-to-end tests that check a real Grafana (see grafana-server.ts) from the outside.
+// Small HTTP helpers for end-to-end tests that check a Grafana (the emulator or a real one, see grafana-server.ts) from the outside.
 import * as fs from "fs";
 import { RealGrafana } from "./grafana-server";
 
@@ -9,12 +9,12 @@ export interface Http {
 
 /** One call as the server admin (or `auth`: user:password or a token), optionally scoped to an org. */
 export async function grafanaHttp(
-    g: Pick<RealGrafana, "url" | "adminPassword">,
+    g: Pick<RealGrafana, "url" | "adminUser" | "adminPassword">,
     method: string,
     p: string,
     opts: { auth?: string; orgId?: number; body?: unknown; timeoutMs?: number } = {},
 ): Promise<Http> {
-    const auth = opts.auth ?? `admin:${g.adminPassword}`;
+    const auth = opts.auth ?? `${g.adminUser}:${g.adminPassword}`;
     const headers: Record<string, string> = {
         Authorization: auth.includes(":") ? `Basic ${Buffer.from(auth).toString("base64")}` : `Bearer ${auth}`,
         "Content-Type": "application/json",
@@ -42,7 +42,7 @@ export interface DashboardHit {
 }
 
 /** Every dashboard of an org, from Grafana's search (fails on any non-200). */
-export async function listDashboards(g: Pick<RealGrafana, "url" | "adminPassword">, orgId: number): Promise<DashboardHit[]> {
+export async function listDashboards(g: Pick<RealGrafana, "url" | "adminUser" | "adminPassword">, orgId: number): Promise<DashboardHit[]> {
     const r = await grafanaHttp(g, "GET", "/api/search?type=dash-db&limit=5000", { orgId });
     if (r.status !== 200 || !Array.isArray(r.body))
         throw new Error(`GET /api/search in org ${orgId}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
@@ -74,8 +74,8 @@ export function prng(seed: number): () => number {
 }
 
 /**
- * Follows a Grafana server log (router_logging is on, see scripts/grafana): counts "Request Completed" lines of
- * one method and path, e.g. the dashboard saves Grafana has answered.
+ * Follows the emulator's request log (<dataDir>/logs/grafana.log, one "Request Completed" line per answered request,
+ * in Grafana's router-log format): counts the lines of one method and path, e.g. the dashboard saves answered.
  */
 export class RequestLog {
     private offset = 0;

@@ -1,11 +1,11 @@
-// The "Grafana HA" topology for end-to-end tests and the benchmark: PostgreSQL, two Grafana servers sharing it,
-// nginx round robin in front (scripts/ha). Each topology is recorded in $PGD_HOME/run/ha/ until stopped, so
+// The "Grafana HA" topology for end-to-end tests and the benchmark: two Grafana API emulators sharing one store file,
+// nginx round robin in front, PostgreSQL for the Pulumi state (scripts/ha). Each topology is recorded in $PGD_HOME/run/ha/ until stopped, so
 // `scripts/ha list` finds leftovers of an interrupted run (its dir holds topology.json with every pid).
 import { execFile } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { grafanaHome } from "./grafana-server";
+import { missingEmulator } from "./grafana-server";
 
 export interface HaGrafana {
     url: string;
@@ -20,12 +20,16 @@ export interface HaTopology {
     startupMs: number;
     startupPhasesMs: Record<string, number>;
     version: string;
+    /** the emulator profile both servers run */
+    profile: string;
+    /** the store file both servers share */
+    store: string;
     adminUser: "admin";
     adminPassword: string;
     grafana: HaGrafana[];
     nginx: { url: string; pid: number; dir: string };
     postgres: { host: string; port: number; pid: number; dataDir: string; user: string; stateBackendUrl: string };
-    /** Stops nginx, both Grafanas and PostgreSQL and removes the temp dirs; safe to call twice. */
+    /** Stops nginx, both emulators and PostgreSQL and removes the temp dirs; safe to call twice. */
     stop(): Promise<void>;
 }
 
@@ -34,7 +38,8 @@ export const PG_BIN = "/usr/lib/postgresql/15/bin";
 export const NGINX_BIN = "/usr/sbin/nginx";
 
 /** What scripts/ha needs that is not installed (scripts/setup installs all of it). */
-export function missingHaPrerequisites(flavor = "legacy"): string[] {
+/** The profile argument is accepted for old callers; every profile needs the same. */
+export function missingHaPrerequisites(_profile?: string): string[] {
     const missing: string[] = [];
     const exe = (p: string) => {
         try {
@@ -46,8 +51,7 @@ export function missingHaPrerequisites(flavor = "legacy"): string[] {
     };
     if (!exe(path.join(PG_BIN, "initdb"))) missing.push("PostgreSQL 15 (apt-get install postgresql)");
     if (!exe(NGINX_BIN)) missing.push("nginx (apt-get install nginx-light)");
-    if (!exe(path.join(grafanaHome(flavor), "bin", "grafana"))) missing.push(`Grafana '${flavor}'`);
-    return missing;
+    return [...missing, ...missingEmulator()];
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string> {
@@ -59,17 +63,17 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise
     });
 }
 
-export async function startHa(flavor = "legacy"): Promise<HaTopology> {
+export async function startHa(profile = "12.x"): Promise<HaTopology> {
     const adminPassword = randomBytes(18).toString("base64url");
     const env = { ...process.env, GRAFANA_ADMIN_PASSWORD: adminPassword };
     // A free port is picked before it is bound; on the rare lost race, try again.
     let stdout: string;
     for (let attempt = 1; ; attempt++) {
         try {
-            stdout = await run(["up", flavor, "--owner", String(process.pid)], env, 600_000);
+            stdout = await run(["up", profile, "--owner", String(process.pid)], env, 120_000);
             break;
         } catch (err) {
-            if (attempt >= 3 || !String(err).includes("address already in use")) throw err;
+            if (attempt >= 3 || !/address already in use|EADDRINUSE/.test(String(err))) throw err;
         }
     }
     const o = JSON.parse(stdout.trim().split("\n").pop() ?? "") as Omit<HaTopology, "stop" | "adminPassword" | "version"> & {
