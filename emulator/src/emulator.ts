@@ -94,7 +94,7 @@ export interface RecordedRequest {
 
 export interface EmulatorStats {
     requests: number;
-    /** ms spent in the emulator's own handling (auth, handler, store commit), latency and faults excluded */
+    /** ms spent in the emulator's own handling (body parse, auth, handler, store commit, answer), latency and faults excluded */
     handlerMs: number;
     byRoute: Record<string, { count: number; ms: number }>;
 }
@@ -505,6 +505,8 @@ export class Emulator {
         const orgHeader = headerValue(req.headers["x-grafana-org-id"]);
         res.on("finish", () => this.logRequest(method, path, res.statusCode, started));
 
+        // the emulator's own time (stats) counts parsing the body and writing the answer too, not latency or faults
+        const parseStart = process.hrtime.bigint();
         let parsed: unknown;
         let parseOk = true;
         if (raw.trim() !== "") {
@@ -515,6 +517,7 @@ export class Emulator {
                 parsed = raw;
             }
         }
+        const parseMs = Number(process.hrtime.bigint() - parseStart) / 1e6;
         if (!path.startsWith("/__emulator/") && this.recordLimit > 0) {
             const rec: RecordedRequest = { method, path, auth: /^basic /i.test(authz) ? "basic" : /^bearer /i.test(authz) ? "bearer" : "none" };
             if (orgHeader !== undefined) rec.orgHeader = orgHeader;
@@ -535,7 +538,7 @@ export class Emulator {
         if (path.startsWith("/__emulator/")) {
             send(
                 res,
-                this.timed(method, path, () => this.dispatch(this.adminRoutes, method, path, u.searchParams, req, parsed, parseOk)),
+                this.timed(method, path, parseMs, () => this.dispatch(this.adminRoutes, method, path, u.searchParams, req, parsed, parseOk)),
             );
             return;
         }
@@ -566,7 +569,7 @@ export class Emulator {
             return;
         }
 
-        const reply = this.timed(method, path, () => this.dispatch(this.routes, method, path, u.searchParams, req, parsed, parseOk));
+        const reply = this.timed(method, path, parseMs, () => this.dispatch(this.routes, method, path, u.searchParams, req, parsed, parseOk));
         if (fault?.applyThenReset) {
             req.socket.destroy();
             return;
@@ -575,10 +578,20 @@ export class Emulator {
             send(res, { status: fault.status, body: fault.body !== undefined ? fault.body : { message: STATUS_TEXT[fault.status] ?? "error" } });
             return;
         }
-        send(res, reply);
+        this.timed(
+            method,
+            path,
+            0,
+            () => {
+                send(res, reply);
+                return reply;
+            },
+            false,
+        );
     }
 
-    private timed(method: string, path: string, fn: () => Reply): Reply {
+    /** Runs fn and adds its time (and `extraMs`) to the stats of the request's route; `count` once per request. */
+    private timed(method: string, path: string, extraMs: number, fn: () => Reply, count = true): Reply {
         const t0 = process.hrtime.bigint();
         let route = `${method} ${path}`;
         try {
@@ -586,11 +599,11 @@ export class Emulator {
             if (r) route = `${method} ${r.pattern}`;
             return fn();
         } finally {
-            const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-            this.stats.requests++;
+            const ms = extraMs + Number(process.hrtime.bigint() - t0) / 1e6;
+            if (count) this.stats.requests++;
             this.stats.handlerMs += ms;
             const s = (this.stats.byRoute[route] ??= { count: 0, ms: 0 });
-            s.count++;
+            if (count) s.count++;
             s.ms += ms;
         }
     }
