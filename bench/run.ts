@@ -3,7 +3,7 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { pgdHome, RealGrafana, startGrafana } from "../test/support/grafana-server";
+import { EMULATOR_PROFILES, pgdHome, RealGrafana, startGrafana } from "../test/support/grafana-server";
 import { HaTopology, missingHaPrerequisites, startHa } from "../test/support/ha-topology";
 import { pulumiBinDir, pulumiEnv } from "../test/support/pulumi-env";
 import { modelFor } from "./dashboard-model";
@@ -33,6 +33,11 @@ const BIG_KB = num("BENCH_BIG_KB", 450);
 // Reps of the real-size comparison with checkpoints; the no-op floor runs in the first only (minutes per phase).
 const BIG_REPS = num("BENCH_BIG_REPS", 3);
 const BIG_MODEL = `big:${BIG_KB * 1024}`;
+// The Grafana API emulator's profile every section runs on (10.0, 11.6, 12.x).
+const PROFILE = process.env.BENCH_PROFILE ?? "12.x";
+if (!(EMULATOR_PROFILES as readonly string[]).includes(PROFILE)) throw new Error(`bad BENCH_PROFILE: ${PROFILE} (${EMULATOR_PROFILES.join(", ")})`);
+// The emulator's own time per phase must stay under this share of the phase's wall time.
+const EMULATOR_SHARE_TARGET = 0.1;
 
 const PROGRAMS = {
     ours: path.join(__dirname, "programs", "grafana"),
@@ -52,12 +57,23 @@ const PHASES = ["up (create)", "preview (no change)", "up (edit titles)", "refre
 type Phase = (typeof PHASES)[number];
 type Kind = keyof typeof PROGRAMS;
 
+/** GET /__emulator/stats: what the emulator counted since its last reset (summed over instances in the HA topology). */
+interface EmulatorStats {
+    requests: number;
+    /** time spent in the emulator's own handling of those requests, ms */
+    handlerMs: number;
+    /** "METHOD /route" -> count and ms */
+    byRoute: Record<string, { count: number; ms: number }>;
+}
+
 interface PhaseRun {
     ms: number;
     requests: RequestCounts;
     rss: PeakRss;
     /** the "Resources:" summary the CLI printed */
     summary: string;
+    /** the emulator's own time during the phase (absent when its stats could not be read) */
+    emulator?: EmulatorStats;
 }
 
 interface StateSize {
@@ -76,15 +92,28 @@ interface StateSize {
 interface LoopRun {
     ms: number;
     requests: RequestCounts;
+    emulator?: EmulatorStats;
 }
 
-/** Where a stack's dashboards go: a Grafana (or the HA topology) behind its own counting proxy. */
+/** Where a stack's dashboards go: an emulator (or the HA topology) behind its own counting proxy. */
 interface Target {
     name: string;
     proxy: CountingProxy;
     proxyUrl: string;
     adminPassword: string;
     orgId: number;
+    /** the emulator instances behind it, direct (their stats are read there, not through the proxy) */
+    emulators: string[];
+}
+
+/** One timed command (or API loop) with the emulator's time during it, for the emulator section of the report. */
+interface EmulatorShare {
+    /** e.g. "base N=200", "HA file://" */
+    group: string;
+    kind: string;
+    phase: string;
+    wallMs: number;
+    stats: EmulatorStats;
 }
 
 interface Plan {
@@ -99,6 +128,7 @@ interface Plan {
 type Runs = Partial<Record<Phase, PhaseRun>>;
 
 const warnings: string[] = [];
+const emulatorShares: EmulatorShare[] = [];
 let tmp = "";
 let grafana: RealGrafana | undefined;
 let ha: HaTopology | undefined;
@@ -161,6 +191,60 @@ async function grafanaApi(base: string, password: string, method: string, p: str
     return text ? JSON.parse(text) : undefined;
 }
 
+async function emulatorCall(base: string, password: string, method: "GET" | "POST", p: string): Promise<unknown> {
+    const res = await fetch(`${base}${p}`, {
+        method,
+        headers: { Authorization: `Basic ${Buffer.from(`admin:${password}`).toString("base64")}` },
+        signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`emulator ${method} ${p}: ${res.status} ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : undefined;
+}
+
+let statsWarned = false;
+
+/** Zeroes the counters of every emulator instance behind the target (POST /__emulator/stats/reset). */
+async function resetEmulatorStats(target: Target): Promise<void> {
+    try {
+        await Promise.all(target.emulators.map((u) => emulatorCall(u, target.adminPassword, "POST", "/__emulator/stats/reset")));
+    } catch (e) {
+        if (!statsWarned) warnings.push(`the emulator's stats could not be reset (${e instanceof Error ? e.message : e}): no emulator time reported`);
+        statsWarned = true;
+    }
+}
+
+/** The emulator's counters since the last reset, summed over the instances behind the target. */
+async function readEmulatorStats(target: Target): Promise<EmulatorStats | undefined> {
+    try {
+        const all = (await Promise.all(
+            target.emulators.map((u) => emulatorCall(u, target.adminPassword, "GET", "/__emulator/stats")),
+        )) as EmulatorStats[];
+        const sum: EmulatorStats = { requests: 0, handlerMs: 0, byRoute: {} };
+        for (const s of all) {
+            sum.requests += s.requests;
+            sum.handlerMs += s.handlerMs;
+            for (const [route, r] of Object.entries(s.byRoute ?? {})) {
+                // The bench's own reset and read are counted by the emulator too: they are not the phase's.
+                if (/^[A-Z]+ \/__emulator\//.test(route)) {
+                    sum.requests -= r.count;
+                    sum.handlerMs -= r.ms;
+                    continue;
+                }
+                const acc = (sum.byRoute[route] ??= { count: 0, ms: 0 });
+                acc.count += r.count;
+                acc.ms += r.ms;
+            }
+        }
+        sum.handlerMs = Math.max(0, sum.handlerMs);
+        return sum;
+    } catch (e) {
+        if (!statsWarned) warnings.push(`the emulator's stats could not be read (${e instanceof Error ? e.message : e}): no emulator time reported`);
+        statsWarned = true;
+        return undefined;
+    }
+}
+
 function stateSize(exported: string, kind: Kind, n: number, model: string): StateSize {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const resources = (JSON.parse(exported).deployment.resources as Record<string, any>[]).filter((r) => r.type === RESOURCE_TYPES[kind]);
@@ -210,11 +294,12 @@ async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Prom
     const phases: Runs = {};
     const timed = async (phase: Phase, args: string[], expect?: string) => {
         target.proxy.reset();
+        await resetEmulatorStats(target);
         let r: CmdResult;
         try {
             r = await pulumi(dir, [...args, ...common], { env });
         } catch (e) {
-            // A failed phase is a result too: keep what Grafana saw, and go on with the next stack.
+            // A failed phase is a result too: keep what the emulator saw, and go on with the next stack.
             const c = target.proxy.reset();
             const errors = String(e)
                 .split("\n")
@@ -228,12 +313,21 @@ async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Prom
             log(`${plan.label} N=${n} ${kind} ${phase} FAILED`);
             throw e;
         }
-        const run: PhaseRun = { ms: r.ms, requests: target.proxy.reset(), rss: r.rss, summary: resourcesSummary(r.out) };
+        const run: PhaseRun = {
+            ms: r.ms,
+            requests: target.proxy.reset(),
+            rss: r.rss,
+            summary: resourcesSummary(r.out),
+            emulator: await readEmulatorStats(target),
+        };
         phases[phase] = run;
+        if (run.emulator)
+            emulatorShares.push({ group: `${plan.label.replace(/ rep \d+$/, "")} N=${n}`, kind, phase, wallMs: r.ms, stats: run.emulator });
         if (expect && !run.summary.includes(expect))
             warnings.push(`${plan.label} N=${n} ${kind} ${phase}: expected "${expect}", got "${run.summary}"`);
+        const emu = run.emulator ? `  emulator ${run.emulator.handlerMs.toFixed(0)} ms (${((100 * run.emulator.handlerMs) / r.ms).toFixed(1)}%)` : "";
         log(
-            `${plan.label} N=${n} ${kind.padEnd(5)} ${phase.padEnd(19)} ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${run.requests.total} requests  [${run.summary}]`,
+            `${plan.label} N=${n} ${kind.padEnd(5)} ${phase.padEnd(19)} ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${run.requests.total} requests${emu}  [${run.summary}]`,
         );
     };
 
@@ -264,6 +358,7 @@ async function runStack(kind: Kind, n: number, target: Target, plan: Plan): Prom
 /** The API's floor: one request per dashboard, sequential, same JSON, through the same proxy. */
 async function apiLoop(target: Target, n: number, method: "POST" | "DELETE", model: string): Promise<LoopRun> {
     target.proxy.reset();
+    await resetEmulatorStats(target);
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
         const m = modelFor(model, i);
@@ -280,7 +375,8 @@ async function apiLoop(target: Target, n: number, method: "POST" | "DELETE", mod
             await grafanaApi(target.proxyUrl, target.adminPassword, "DELETE", `/api/dashboards/uid/${m.uid}`, undefined, target.orgId);
         }
     }
-    return { ms: Number(process.hrtime.bigint() - start) / 1e6, requests: target.proxy.reset() };
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    return { ms, requests: target.proxy.reset(), emulator: await readEmulatorStats(target) };
 }
 
 // ---- statistics and report ----
@@ -340,7 +436,7 @@ function compareTable(title: string, n: number, reps: CompareRep[], phases: read
     const lines = [
         title,
         "",
-        "Times in seconds: median (min–max) over reps of the whole CLI command. Requests: what Grafana received during the phase (ours), per rep. " +
+        "Times in seconds: median (min–max) over reps of the whole CLI command. Requests: what the emulator received during the phase (ours), per rep. " +
             "RSS: peak (VmHWM), max over reps, MB. The lean floor with our class shape registers the same public outputs and internal inputs as our " +
             "`Dashboard` class (the SDK makes four promises, each with a formatted stack trace, per registered prop per resource): the engine's cost of " +
             "a resource like ours that does nothing.",
@@ -440,6 +536,62 @@ function compareTable(title: string, n: number, reps: CompareRep[], phases: read
     return lines;
 }
 
+/** The emulator's own time against each phase's wall time: per group, kind and phase, over reps. */
+function emulatorTable(): string[] {
+    if (emulatorShares.length === 0) return ["## The emulator's own time", "", "Not measured (see Warnings).", ""];
+    const groups = new Map<string, EmulatorShare[]>();
+    for (const e of emulatorShares) {
+        const key = `${e.group}\0${e.kind}\0${e.phase}`;
+        groups.set(key, [...(groups.get(key) ?? []), e]);
+    }
+    const share = (e: EmulatorShare) => e.stats.handlerMs / e.wallMs;
+    const pct = (r: number) => `${(100 * r).toFixed(2)}%`;
+    const lines = [
+        "## The emulator's own time",
+        "",
+        `What the emulator (profile ${PROFILE}) spent handling requests (\`GET /__emulator/stats\`: \`handlerMs\`, summed over both instances in the HA topology, reset before each command) ` +
+            `against the wall time of the whole CLI command. Target: under ${pct(EMULATOR_SHARE_TARGET)} of every bench phase. ` +
+            "The floors make no requests (not shown). The API loops are not phases (nothing but HTTP calls, so the emulator's share is the largest there); shown for scale. " +
+            "Medians over reps; the share column is the largest of any rep.",
+        "",
+        "| run | program | phase | reps | wall (s) | emulator requests | emulator ms | emulator ms / request | emulator / wall (max) | target < 10% |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ];
+    let worst: EmulatorShare | undefined;
+    for (const list of groups.values()) {
+        const e = list[0];
+        // The floors make no requests: nothing of the emulator's to show.
+        if (e.kind !== "ours" && list.every((x) => x.stats.requests === 0)) continue;
+        const maxShare = Math.max(...list.map(share));
+        const isPhase = e.kind !== "API loop";
+        if (isPhase && (!worst || maxShare > share(worst))) worst = list.reduce((a, b) => (share(b) > share(a) ? b : a));
+        const emuMs = median(list.map((x) => x.stats.handlerMs));
+        const requests = count(list.map((x) => x.stats.requests));
+        const perRequest = median(list.map((x) => (x.stats.requests ? x.stats.handlerMs / x.stats.requests : 0)));
+        lines.push(
+            `| ${e.group} | ${e.kind} | ${e.phase} | ${list.length} | ${secs(list.map((x) => x.wallMs))} | ${requests} | ${emuMs.toFixed(1)} | ${perRequest.toFixed(2)} | ` +
+                `${pct(maxShare)} | ${isPhase ? verdict(maxShare < EMULATOR_SHARE_TARGET) : "(not a phase)"} |`,
+        );
+    }
+    lines.push("");
+    if (worst) lines.push(`Largest share in a phase: ${pct(share(worst))} (${worst.group}, ${worst.kind}, ${worst.phase}).`, "");
+    // Where the emulator's time went, over the whole bench.
+    const routes: Record<string, { count: number; ms: number }> = {};
+    for (const e of emulatorShares) {
+        for (const [route, r] of Object.entries(e.stats.byRoute)) {
+            const acc = (routes[route] ??= { count: 0, ms: 0 });
+            acc.count += r.count;
+            acc.ms += r.ms;
+        }
+    }
+    const top = Object.entries(routes)
+        .sort(([, a], [, b]) => b.ms - a.ms)
+        .slice(0, 8)
+        .map(([route, r]) => `${route} ×${r.count} ${r.ms.toFixed(0)} ms (${(r.ms / Math.max(r.count, 1)).toFixed(2)} ms each)`);
+    if (top.length) lines.push(`The emulator's time by route, whole bench: ${top.join("; ")}.`, "");
+    return lines;
+}
+
 function environment(grafanaVersion: string): Record<string, string> {
     const bin = (name: string, ...args: string[]) => {
         try {
@@ -458,7 +610,7 @@ function environment(grafanaVersion: string): Record<string, string> {
         // This host has no version flag: setup's stamp file names it.
         "pulumi-language-nodejs": langHostStamp?.split("@")[1] ?? "?",
         "@pulumi/pulumi": sdk,
-        grafana: `${grafanaVersion} (flavor legacy)`,
+        grafana: `the Grafana API emulator (emulator/), profile ${PROFILE}, reports version ${grafanaVersion}; not a Grafana server`,
         library: process.env.BENCH_LIBRARY ? "compiled, installed in the program's node_modules (as from npm)" : "TypeScript sources (provider/)",
         GRAFANA_MAX_PARALLEL_WRITES: process.env.GRAFANA_MAX_PARALLEL_WRITES ?? "unset (the provider's default)",
         PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "unset (programs are type-checked)",
@@ -478,18 +630,18 @@ async function cleanup(): Promise<void> {
         }
     }
     for (const p of proxies) await p.stop().catch(() => undefined);
-    await grafana?.stop().catch((e) => log(`stopping Grafana: ${e}`));
+    await grafana?.stop().catch((e) => log(`stopping the emulator: ${e}`));
     await ha?.stop().catch((e) => log(`stopping the HA topology: ${e}`));
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-async function newTarget(name: string, upstream: string, adminPassword: string, orgName: string): Promise<Target> {
+async function newTarget(name: string, upstream: string, adminPassword: string, orgName: string, emulators: string[] = [upstream]): Promise<Target> {
     const proxy = new CountingProxy(upstream);
     proxies.push(proxy);
     const proxyUrl = await proxy.start();
     // One org for every run, made over the raw API; dashboards are saved with admin basic auth + orgId.
     const org = (await grafanaApi(upstream, adminPassword, "POST", "/api/orgs", { name: orgName })) as { orgId: number };
-    return { name, proxy, proxyUrl, adminPassword, orgId: org.orgId };
+    return { name, proxy, proxyUrl, adminPassword, orgId: org.orgId, emulators };
 }
 
 async function compareReps(
@@ -523,6 +675,12 @@ async function compareReps(
         if (api) {
             r.apiCreate = await apiLoop(target, n, "POST", model);
             r.apiDelete = await apiLoop(target, n, "DELETE", model);
+            for (const [phase, loop] of [
+                [`${n} × POST /api/dashboards/db`, r.apiCreate],
+                [`${n} × DELETE /api/dashboards/uid/:uid`, r.apiDelete],
+            ] as const) {
+                if (loop.emulator) emulatorShares.push({ group: `${label} N=${n}`, kind: "API loop", phase, wallMs: loop.ms, stats: loop.emulator });
+            }
             log(
                 `${label} N=${n} rep ${rep} api loop: create ${(r.apiCreate.ms / 1000).toFixed(1)} s, delete ${(r.apiDelete.ms / 1000).toFixed(1)} s`,
             );
@@ -538,11 +696,11 @@ async function main(): Promise<void> {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-bench-"));
     logFile = path.join(tmp, "pulumi.log");
     log(`sections ${[...SECTIONS].join(",")}; temp dir ${tmp}`);
-    grafana = await startGrafana("legacy");
-    const single = await newTarget("sqlite", grafana.url, grafana.adminPassword, "bench");
-    log(`Grafana ${grafana.version} (SQLite) at ${grafana.url}, counting proxy at ${single.proxyUrl}`);
+    grafana = await startGrafana(PROFILE);
+    const single = await newTarget("emulator", grafana.url, grafana.adminPassword, "bench");
+    log(`Grafana API emulator, profile ${PROFILE} (reports ${grafana.version}), at ${grafana.url}, counting proxy at ${single.proxyUrl}`);
     const env = environment(grafana.version);
-    const json: Record<string, unknown> = { stamp, env };
+    const json: Record<string, unknown> = { stamp, profile: PROFILE, env };
     const md: string[] = [];
 
     if (SECTIONS.has("base")) {
@@ -550,7 +708,7 @@ async function main(): Promise<void> {
             const reps = await compareReps("base", single, n, repsFor(i), "bench", [...PHASES]);
             md.push(
                 ...compareTable(
-                    `## N = ${n} small dashboards (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), SQLite Grafana, ${reps.length} rep(s)`,
+                    `## N = ${n} small dashboards (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), one emulator (profile ${PROFILE}), ${reps.length} rep(s)`,
                     n,
                     reps,
                     PHASES,
@@ -580,9 +738,9 @@ async function main(): Promise<void> {
                 phase,
             );
         md.push(
-            `## Remote Grafana: ${LATENCY_N} dashboards, ${LATENCY_MS} ms added to every request vs 0 ms, same run, ${LATENCY_REPS} rep(s)`,
+            `## Remote Grafana (imitated): ${LATENCY_N} dashboards, ${LATENCY_MS} ms added to every request vs 0 ms, same run, ${LATENCY_REPS} rep(s)`,
             "",
-            `The counting proxy holds every request ${LATENCY_MS} ms before forwarding it to Grafana (the response is not delayed; concurrent requests wait side by side). ` +
+            `The counting proxy holds every request ${LATENCY_MS} ms before forwarding it to the emulator (the response is not delayed; concurrent requests wait side by side). ` +
                 "Ours only (the floors make no requests). Times in seconds, median (min–max).",
             "",
             `| phase | 0 ms (s) | ${LATENCY_MS} ms (s) | ${LATENCY_MS} ms / 0 ms | target ≤ 1.2x | requests at ${LATENCY_MS} ms total / writes / GETs / non-2xx | 5xx + 429 |`,
@@ -601,13 +759,21 @@ async function main(): Promise<void> {
     }
 
     if (SECTIONS.has("ha")) {
-        const missing = missingHaPrerequisites("legacy");
+        const missing = missingHaPrerequisites(PROFILE);
         if (missing.length) {
             warnings.push(`HA section skipped: missing ${missing.join(", ")}`);
         } else {
-            ha = await startHa("legacy");
-            log(`HA topology up in ${(ha.startupMs / 1000).toFixed(1)} s: nginx ${ha.url}, Grafana ${ha.grafana.map((g) => g.url).join(", ")}`);
-            const haTarget = await newTarget("ha", ha.url, ha.adminPassword, "bench");
+            ha = await startHa(PROFILE);
+            log(
+                `HA topology up in ${(ha.startupMs / 1000).toFixed(1)} s: nginx ${ha.url}, emulators ${ha.grafana.map((g) => g.url).join(", ")} on ${ha.store}`,
+            );
+            const haTarget = await newTarget(
+                "ha",
+                ha.url,
+                ha.adminPassword,
+                "bench",
+                ha.grafana.map((g) => g.url),
+            );
             const file = await runStack("ours", HA_N, haTarget, { label: "HA file://", model: "bench", phases: [...PHASES] });
             const pg = await runStack("ours", HA_N, haTarget, {
                 label: "HA postgres://",
@@ -617,13 +783,13 @@ async function main(): Promise<void> {
             });
             const sqlite = latency.filter((l) => l.delayMs === 0).map((l) => l.runs);
             md.push(
-                `## HA topology (2 Grafana servers on PostgreSQL 15 behind nginx, round robin), ${HA_N} dashboards, no added latency`,
+                `## HA topology (2 emulator instances, profile ${PROFILE}, sharing one store file behind nginx, round robin; PostgreSQL 15 for the postgres:// state), ${HA_N} dashboards, no added latency`,
                 "",
                 `Topology start-up (scripts/ha up): ${(ha.startupMs / 1000).toFixed(1)} s (${Object.entries(ha.startupPhasesMs)
                     .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
-                    .join(", ")}). ` + "Ours, one rep each; the SQLite column is the 0 ms run of the latency section (same N).",
+                    .join(", ")}). ` + "Ours, one rep each; the single-emulator column is the 0 ms run of the latency section (same N).",
                 "",
-                "| phase | SQLite Grafana, file:// state (s) | HA, file:// state (s) | HA, postgres:// state (s) | requests (HA, file://) total / writes / GETs / non-2xx | 5xx + 429 (HA) |",
+                "| phase | one emulator, file:// state (s) | HA, file:// state (s) | HA, postgres:// state (s) | requests (HA, file://) total / writes / GETs / non-2xx | 5xx + 429 (HA) |",
                 "| --- | --- | --- | --- | --- | --- |",
             );
             for (const phase of PHASES) {
@@ -659,7 +825,7 @@ async function main(): Promise<void> {
             );
             md.push(
                 ...compareTable(
-                    `## Real-size dashboards: N = ${BIG_N} models of ~${BIG_KB} KB (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), SQLite Grafana, ` +
+                    `## Real-size dashboards: N = ${BIG_N} models of ~${BIG_KB} KB (${kb(reps[0].state.ours?.modelBytes ?? 0)} each), one emulator (profile ${PROFILE}), ` +
                         `${skip ? "PULUMI_SKIP_CHECKPOINTS=true" : "with checkpoints (default)"}, ${reps.length} rep(s), the no-op floor in the first only (up and preview)`,
                     BIG_N,
                     reps,
@@ -681,13 +847,15 @@ async function main(): Promise<void> {
         "Our `Dashboard` provider vs two floors: a no-op dynamic provider as the program had it before (a 2 KB serialized provider, the model in the inputs and again in the outputs) " +
             "and a lean no-op provider with our state shape (a one-line `require()` as the serialized provider, the model once as JSON text, a hash in the outputs); " +
             "and a plain loop of HTTP calls (the API's floor). Real Pulumi CLI (`--non-interactive`, `--skip-preview` for up/refresh/destroy, default parallelism), " +
-            "file:// backend unless said, real Grafana behind a counting loopback proxy. The org is made beforehand over the raw API; dashboards use admin basic auth + `orgId`.",
+            `file:// backend unless said, the Grafana API emulator of this repository (profile ${PROFILE}; not a Grafana server) behind a counting loopback proxy. ` +
+            "The org is made beforehand over the raw API; dashboards use admin basic auth + `orgId`.",
         "",
         ...Object.entries(env).map(([k, v]) => `- ${k}: ${v}`),
         `- sections ${[...SECTIONS].join(", ")}; base sizes ${SIZES.join(", ")}, reps ${SIZES.map((_, i) => repsFor(i)).join(", ")}; latency N ${LATENCY_N} × ${LATENCY_REPS} reps; ` +
             `HA N ${HA_N}; big N ${BIG_N} × ${BIG_KB} KB × ${BIG_REPS} reps; bench took ${minutes} min`,
         "",
         ...md,
+        ...emulatorTable(),
         ...(warnings.length ? ["Warnings:", "", ...warnings.map((w) => `- ${w}`), ""] : []),
     ].join("\n");
 
@@ -695,9 +863,16 @@ async function main(): Promise<void> {
     fs.mkdirSync(dir, { recursive: true });
     // The latest run in full; one line per run in HISTORY.md (older runs stay in git history).
     fs.writeFileSync(path.join(dir, "latest.md"), text);
-    fs.writeFileSync(path.join(dir, "latest.json"), JSON.stringify({ ...json, warnings }, null, 2));
+    fs.writeFileSync(path.join(dir, "latest.json"), JSON.stringify({ ...json, emulator: emulatorShares, warnings }, null, 2));
     const commit = execFileSync("git", ["describe", "--always", "--dirty"], { cwd: __dirname, encoding: "utf8" }).trim();
-    appendRunLine(dir, [stamp, commit, env.node ?? "?", [...SECTIONS].join(", "), `${minutes} min`, String(warnings.length)]);
+    appendRunLine(dir, [
+        stamp,
+        commit,
+        env.node ?? "?",
+        `${[...SECTIONS].join(", ")} (emulator ${PROFILE})`,
+        `${minutes} min`,
+        String(warnings.length),
+    ]);
     process.stdout.write(text + "\n");
     log(`wrote bench/results/latest.md, latest.json and a line in HISTORY.md (${minutes} min)`);
 }

@@ -1,4 +1,5 @@
-// Behind scripts/measure-faults: wall times and error lines of the real CLI when Grafana is down or dies.
+// Behind scripts/measure-faults: wall times and error lines of the real CLI when Grafana (here the Grafana API emulator)
+// is down or dies.
 // Not a test: it prints figures (and writes them as JSON to $MEASURE_OUT when set).
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -17,6 +18,8 @@ const KILL_REPS = Number(process.env.MEASURE_KILL_REPS ?? 3);
 // An `up` still running after this is stopped and reported as such (the old code needs ~11.5 s per dashboard).
 const CAP_S = Number(process.env.MEASURE_CAP_S ?? 300);
 const which = (process.env.MEASURE ?? "closed,kill").split(",");
+// The Grafana API emulator's profile the kill measurement runs on (10.0, 11.6, 12.x).
+const PROFILE = process.env.MEASURE_PROFILE ?? "12.x";
 
 let tmp = "";
 let current: ChildProcess | undefined;
@@ -236,7 +239,8 @@ async function main(): Promise<void> {
         for (const n of CLOSED_SIZES) results.closedPort.push(await closedPort(n));
     }
     if (which.includes("kill")) {
-        const g = await startGrafana("legacy");
+        const g = await startGrafana(PROFILE);
+        log(`kill: the Grafana API emulator, profile ${PROFILE} (reports ${g.version}), at ${g.url}`);
         try {
             const org = await grafanaHttp(g, "POST", "/api/orgs", { body: { name: "measure" } });
             const orgId = (org.body as { orgId: number }).orgId;
