@@ -18,6 +18,7 @@ import { Store, Tables } from "./store";
 import {
     DataSource,
     Dashboard,
+    DashboardVersion,
     Folder,
     LegacyKey,
     Member,
@@ -1875,38 +1876,13 @@ export class Emulator {
                 .filter((v) => v.orgId === d.orgId && v.uid === d.uid)
                 .sort((a, b) => b.version - a.version)
                 .slice(0, limit > 0 ? limit : undefined)
-                .map((v) => ({
-                    id: v.version,
-                    dashboardId: v.dashboardId,
-                    uid: v.uid,
-                    parentVersion: v.version - 1,
-                    restoredFrom: 0,
-                    version: v.version,
-                    created: v.created,
-                    createdBy: v.createdBy,
-                    message: v.message,
-                    ...(v10 ? { data: sortedKeys(v.json) } : {}),
-                }));
+                .map((v) => versionDto(v, v10));
             return { status: 200, body: list };
         });
         add("GET", "/api/dashboards/uid/:uid/versions/:version", role("Editor", "dashboards:write"), (c) => {
             const v = this.t.dashver.get(`${c.id.orgId}/${c.params.uid}/${Number(c.params.version)}`);
             if (!v) return msgTrace(404, "Dashboard version not found"); // [unverified]
-            return {
-                status: 200,
-                body: {
-                    id: v.version,
-                    dashboardId: v.dashboardId,
-                    uid: v.uid,
-                    parentVersion: v.version - 1,
-                    restoredFrom: 0,
-                    version: v.version,
-                    created: v.created,
-                    createdBy: v.createdBy,
-                    message: v.message,
-                    data: sortedKeys(v.json),
-                },
-            };
+            return { status: 200, body: versionDto(v, true) };
         });
     }
 
@@ -1985,6 +1961,22 @@ type RoleAccess = (r: Role, action: string) => Access;
 
 function anonymous(): Identity {
     return { kind: "anonymous", userId: 0, login: "", isServerAdmin: false, orgId: 0, role: "None" };
+}
+
+/** One entry of a dashboard's version history (docs dashboard_versions); `withData`: the model as "data". */
+function versionDto(v: DashboardVersion, withData: boolean): JsonObject {
+    return {
+        id: v.version,
+        dashboardId: v.dashboardId,
+        uid: v.uid,
+        parentVersion: v.version - 1,
+        restoredFrom: 0,
+        version: v.version,
+        created: v.created,
+        createdBy: v.createdBy,
+        message: v.message,
+        ...(withData ? { data: sortedKeys(v.json) } : {}),
+    };
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {
