@@ -12,9 +12,9 @@ ROOT="$PWD"
 # Oldest: 3.216.0, the first whose dynamic provider host passes ReadResult.inputs on (refresh then shows a drifted
 # dashboard's changed fields); dynamic providers' `configure` (stack config) came in 3.139.0, and 3.139.0-3.215.x
 # also fail to compile provider/results.ts (no ReadResult.inputs in their types). Newest: the newest the registry
-# serves when this was written (npm view @pulumi/pulumi version).
+# serves when this was written (npm view @pulumi/pulumi version: 3.276.0 on 2026-11-28).
 SDK_OLDEST=3.216.0
-SDK_NEWEST=3.270.0
+SDK_NEWEST=3.276.0
 PGD_HOME="${PGD_HOME:-$HOME/.cache/pulumi-grafana-dynamic}"
 versions=("$@")
 [[ ${#versions[@]} -gt 0 ]] || versions=("$SDK_OLDEST" "$SDK_NEWEST")
