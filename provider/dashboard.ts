@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash, randomBytes } from "crypto";
 import { clientFor, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
+import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { orgForCreate, withDefaultOrg } from "./org";
 import {
     applyInputs,
     canonicalJson,
@@ -55,7 +56,7 @@ export interface DashboardArgs {
     overwrite?: pulumi.Input<boolean>;
     /**
      * Org to save in when the connection is a user (basic auth); an org API key or token already names its org.
-     * Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID), else the user's current org.
+     * Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org.
      */
     orgId?: pulumi.Input<number>;
     /** Per-resource Grafana URL and credential (e.g. `{ auth: apiKey.key }`); stored as a secret. */
@@ -309,13 +310,13 @@ function randomUid(): string {
 export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = defineProvider({
     async check(olds, given) {
         const failures: Failure[] = [];
-        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as DashboardInputs;
+        const news = withDefaultOrg(given);
         const raw = news as unknown as Record<string, unknown>;
         checkOptionalString(failures, "folderUid", raw.folderUid);
         if (typeof raw.folderUid === "string") checkUid(failures, "folderUid", raw.folderUid);
         checkOptionalString(failures, "message", raw.message);
         checkOptionalBoolean(failures, "overwrite", raw.overwrite);
-        checkOrgId(failures, "orgId", raw.orgId, false);
+        checkOrgId(failures, raw.orgId);
         checkConnection(failures, raw.connection);
         if (raw.inputs !== undefined && raw.inputs !== null && !isUnknown(raw.inputs) && !isJsonObject(raw.inputs)) {
             failures.push({ property: "inputs", reason: 'inputs must be a map of input name to value, e.g. { DS_PROMETHEUS: "<data source uid>" }' });
@@ -368,7 +369,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                 const conn = resolveConnection(inputs.connection);
                 const client = clientFor(conn);
                 const uid = inputs.uid ?? inputs.__autoUid ?? randomUid();
-                const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
+                const orgId = await orgForCreate(client, inputs.orgId);
                 orgHint.orgId = orgId;
                 const saved = await save(
                     client,

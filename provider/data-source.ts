@@ -5,6 +5,7 @@ import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connectio
 import { isJsonObject, JsonObject } from "./dashboard-json";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
+import { orgForCreate, withDefaultOrg } from "./org";
 import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, Failure, isUnknown } from "./validate";
@@ -19,7 +20,7 @@ export interface DataSourceArgs {
     type: pulumi.Input<string>;
     /** The data source's uid; absent: derived from the project, stack and resource name. A change replaces it. */
     uid?: pulumi.Input<string>;
-    /** Org to create it in when the connection is a user (basic auth). A change replaces it. */
+    /** The org of the data source; a change replaces it. Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org. */
     orgId?: pulumi.Input<number>;
     /** URL of the backend. Grafana stores it without calling it, so the backend need not be reachable. */
     url?: pulumi.Input<string>;
@@ -156,7 +157,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
         checkName(failures, "name", news.name);
         checkName(failures, "type", news.type);
         checkUid(failures, "uid", news.uid);
-        checkOrgId(failures, "orgId", news.orgId, false);
+        checkOrgId(failures, news.orgId);
         checkOptionalString(failures, "url", news.url);
         if (typeof news.url === "string" && news.url !== "" && !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(news.url)) {
             failures.push({
@@ -195,7 +196,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
             }
         }
         checkConnection(failures, news.connection);
-        return { inputs: withDerivedUid(news), failures };
+        return { inputs: withDerivedUid(withDefaultOrg(news)), failures };
     },
 
     async diff(_id, olds, news) {
@@ -223,7 +224,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
                 const uid = inputs.uid ?? inputs.__autoUid;
                 const derived = inputs.__uidDerived || inputs.uid === undefined;
                 if (!uid) throw new Error("no uid: declare uid, or create the DataSource through its class (which derives one)");
-                const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
+                const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 let ds: DsBody;
                 try {

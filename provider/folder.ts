@@ -4,6 +4,7 @@ import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./c
 import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
+import { orgForCreate, withDefaultOrg } from "./org";
 import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkUid, Failure } from "./validate";
@@ -19,7 +20,7 @@ export interface FolderArgs {
      * the folder in place.
      */
     parentUid?: pulumi.Input<string>;
-    /** Org to create the folder in when the connection is a user (basic auth); an org API key or token already names its org. A change replaces. */
+    /** The org of the folder; a change replaces it. Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org. */
     orgId?: pulumi.Input<number>;
     /**
      * Grafana deletes every dashboard in a folder it deletes. By default delete refuses while the folder holds
@@ -110,13 +111,13 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
         checkName(failures, "title", news.title);
         checkUid(failures, "uid", news.uid);
         checkUid(failures, "parentUid", news.parentUid);
-        checkOrgId(failures, "orgId", news.orgId, false);
+        checkOrgId(failures, news.orgId);
         checkOptionalBoolean(failures, "forceDestroy", news.forceDestroy);
         checkConnection(failures, news.connection);
         if (news.parentUid !== undefined && news.parentUid === (news.uid ?? news.__autoUid)) {
             failures.push({ property: "parentUid", reason: "parentUid must not be the folder's own uid" });
         }
-        return { inputs: withDerivedUid(news), failures };
+        return { inputs: withDerivedUid(withDefaultOrg(news)), failures };
     },
 
     async diff(_id, olds, news) {
@@ -141,7 +142,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                 const uid = inputs.uid ?? inputs.__autoUid;
                 const derived = inputs.__uidDerived || inputs.uid === undefined;
                 if (!uid) throw new Error("no uid: declare uid, or create the Folder through its class (which derives one)");
-                const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
+                const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 const body = { uid, title: inputs.title, parentUid: inputs.parentUid };
                 let folder: FolderBody;

@@ -5,14 +5,15 @@ import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./c
 import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { deepEqual } from "./diff";
 import * as ids from "./ids";
+import { orgForCreate, withDefaultOrg } from "./org";
 import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOptionalInteger, checkOrgId, containsUnknown, Failure, isUnknown } from "./validate";
+import { checkConnection, checkId, checkName, checkOptionalInteger, checkOrgId, containsUnknown, Failure, isUnknown } from "./validate";
 
 export interface ServiceAccountTokenArgs {
     /** The service account that owns the token (`serviceAccount.serviceAccountId`). A change replaces the token. */
     serviceAccountId: pulumi.Input<number>;
-    /** The service account's org: needed when the connection is a user (basic auth) whose current org is another one. */
+    /** The service account's org; a change replaces it. Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org. */
     orgId?: pulumi.Input<number>;
     /**
      * Base name of the token. Grafana's name gets a suffix (`<name>-<generation>-<6 hex>`, output `tokenName`) that
@@ -131,8 +132,8 @@ async function listTokens(client: GrafanaClient, serviceAccountId: number, orgId
 export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccountTokenInputs, ServiceAccountTokenOutputs> = defineProvider({
     async check(_olds, news) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "serviceAccountId", news.serviceAccountId, true);
-        checkOrgId(failures, "orgId", news.orgId, false);
+        checkId(failures, "serviceAccountId", news.serviceAccountId, true);
+        checkOrgId(failures, news.orgId);
         checkName(failures, "name", news.name, 180);
         checkOptionalInteger(failures, "secondsToLive", news.secondsToLive, 0);
         checkOptionalInteger(failures, "rotateBeforeExpirySeconds", news.rotateBeforeExpirySeconds, 1);
@@ -152,7 +153,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
                 });
             }
         }
-        return { inputs: news, failures };
+        return { inputs: withDefaultOrg(news), failures };
     },
 
     async diff(_id, olds, news) {
@@ -177,7 +178,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
             label(inputs),
             async () => {
                 const client = clientFor(resolveConnection(inputs.connection));
-                const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
+                const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 const path = `/api/serviceaccounts/${inputs.serviceAccountId}/tokens`;
                 // The engine checks a replacement's inputs without the old ones, so the fresh name comes from Grafana:

@@ -4,6 +4,7 @@ import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./c
 import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
+import { orgForCreate, withDefaultOrg } from "./org";
 import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkRole, Failure } from "./validate";
@@ -13,8 +14,11 @@ export const SERVICE_ACCOUNT_ROLES = ["Admin", "Editor", "Viewer", "None"] as co
 export type ServiceAccountRole = (typeof SERVICE_ACCOUNT_ROLES)[number];
 
 export interface ServiceAccountArgs {
-    /** The org the service account belongs to. A change replaces it. */
-    orgId: pulumi.Input<number>;
+    /**
+     * The org the service account belongs to. A change replaces it. Absent: the connection's default org
+     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org.
+     */
+    orgId?: pulumi.Input<number>;
     /** Display name, unique in the org (case-insensitively). Changed in place. */
     name: pulumi.Input<string>;
     /** Basic role in the org. Changed in place. */
@@ -26,7 +30,7 @@ export interface ServiceAccountArgs {
 }
 
 export interface ServiceAccountInputs extends CommonInputs {
-    orgId: number;
+    orgId?: number;
     name: string;
     role: ServiceAccountRole;
     isDisabled?: boolean;
@@ -34,6 +38,8 @@ export interface ServiceAccountInputs extends CommonInputs {
 }
 
 export interface ServiceAccountOutputs extends ServiceAccountInputs {
+    /** The org the service account belongs to. */
+    orgId: number;
     /** Grafana's numeric id of the service account (what ServiceAccountToken takes). */
     serviceAccountId: number;
     /** The login Grafana gave it (`sa-<name>`; it does not follow renames). */
@@ -71,19 +77,25 @@ async function findByName(client: GrafanaClient, orgId: number, name: string): P
 export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInputs, ServiceAccountOutputs> = defineProvider({
     async check(_olds, news) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "orgId", news.orgId, true);
+        checkOrgId(failures, news.orgId);
         checkName(failures, "name", news.name);
         checkRole(failures, "role", news.role, SERVICE_ACCOUNT_ROLES);
         checkOptionalBoolean(failures, "isDisabled", news.isDisabled);
         checkConnection(failures, news.connection);
-        return { inputs: news, failures };
+        return { inputs: withDefaultOrg(news), failures };
     },
 
     async diff(_id, olds, news) {
         return diffFields(
             olds as unknown as Record<string, unknown>,
             { ...news, isDisabled: news.isDisabled ?? false } as unknown as Record<string, unknown>,
-            [{ name: "orgId", replace: true }, { name: "name" }, { name: "role" }, { name: "isDisabled" }, { name: "connection" }],
+            [
+                { name: "orgId", replace: true, absentMeansKeep: true },
+                { name: "name" },
+                { name: "role" },
+                { name: "isDisabled" },
+                { name: "connection" },
+            ],
         );
     },
 
@@ -92,7 +104,8 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
             label(inputs),
             async () => {
                 const client = clientFor(resolveConnection(inputs.connection));
-                const scope = { orgId: inputs.orgId };
+                const orgId = await orgForCreate(client, inputs.orgId);
+                const scope = { orgId };
                 const isDisabled = inputs.isDisabled ?? false;
                 let sa: SaBody;
                 let adopted = false;
@@ -102,13 +115,13 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                     if (!isStatus(e, 400, 409) || !/already exists/i.test(e.grafanaMessage)) throw e;
                     // Made by an earlier attempt whose answer was lost, or by an `up` killed before the state was written:
                     // taken over when nothing tells it apart from what this resource makes (and it holds no token yet).
-                    const found = await findByName(client, inputs.orgId, inputs.name);
+                    const found = await findByName(client, orgId, inputs.name);
                     if (!found) throw e;
                     const same =
                         found.name === inputs.name && found.role === inputs.role && found.isDisabled === isDisabled && (found.tokens ?? 0) === 0;
                     if (!same && !e.retried) {
                         throw new Error(
-                            `${e.message}. A service account named "${found.name}" already exists in org ${inputs.orgId} (id ${found.id}, role ${found.role}, ${found.tokens ?? 0} tokens), not made by this resource: delete it in Grafana or choose another name`,
+                            `${e.message}. A service account named "${found.name}" already exists in org ${orgId} (id ${found.id}, role ${found.role}, ${found.tokens ?? 0} tokens), not made by this resource: delete it in Grafana or choose another name`,
                         );
                     }
                     sa = found;
@@ -117,8 +130,8 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                         await client.patch(`/api/serviceaccounts/${found.id}`, { role: inputs.role, isDisabled }, scope);
                     }
                 }
-                const outs: ServiceAccountOutputs = { ...inputs, isDisabled, serviceAccountId: sa.id, login: sa.login, adopted };
-                return { id: ids.serviceAccountId(inputs.orgId, sa.id), outs };
+                const outs: ServiceAccountOutputs = { ...inputs, orgId, isDisabled, serviceAccountId: sa.id, login: sa.login, adopted };
+                return { id: ids.serviceAccountId(orgId, sa.id), outs };
             },
             roleHint(inputs.role),
         );
