@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { clientFor, clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues, processState, ResolvedConnection, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { orgForCreate, withDefaultOrg } from "./org";
-import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
+import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import {
     checkConnection,
@@ -111,22 +111,21 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
         return forResource(
             label(given),
             async () => {
-                const conn = resolveConnection(given.connection);
-                const client = clientFor(conn);
+                const client = clientOf(given.connection);
                 orgId = await orgForCreate(client, orgId);
                 const inputs: Placed = { ...given, orgId };
                 const noLegacy = processState().noLegacyKeys;
-                if (!inputs.useServiceAccount && !noLegacy.has(conn.url)) {
+                if (!inputs.useServiceAccount && !noLegacy.has(client.url)) {
                     const made = await createLegacyKey(client, inputs);
                     if (made) {
                         const outs: ApiKeyOutputs = { ...inputs, key: made.key, kind: "apikey", keyId: made.id };
-                        return { id: ids.apiKeyId(inputs.orgId, "apikey", made.id), outs };
+                        return { id: ids.apiKeyIds.build({ orgId: inputs.orgId, kind: "apikey", id: made.id }), outs };
                     }
-                    noLegacy.add(conn.url);
+                    noLegacy.add(client.url);
                 }
                 const { sa, token } = await createServiceAccountToken(client, inputs);
                 const outs: ApiKeyOutputs = { ...inputs, key: token.key, kind: "serviceaccount", serviceAccountId: sa.id, tokenId: token.id };
-                return { id: ids.apiKeyId(inputs.orgId, "serviceaccount", sa.id), outs };
+                return { id: ids.apiKeyIds.build({ orgId: inputs.orgId, kind: "serviceaccount", id: sa.id }), outs };
             },
             (e) =>
                 isStatus(e, 401, 403)
@@ -138,7 +137,7 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
     async read(id, props) {
         const p = props as ApiKeyOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             const scope = { orgId: p.orgId };
             // 404: the key, the service account, or (after an upgrade past 12.1) the legacy key API is gone.
             const exists = await unlessGone(async () => {
@@ -166,20 +165,14 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
 
     async delete(_id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
-            const scope = { orgId: props.orgId };
-            try {
-                if (props.kind === "apikey") {
-                    await client.delete(`/api/auth/keys/${props.keyId}`, scope);
-                } else {
-                    // Deleting the service account revokes its tokens too.
-                    await client.delete(`/api/serviceaccounts/${props.serviceAccountId}`, scope);
-                }
-            } catch (e) {
-                if (isStatus(e, 404)) return;
-                // Grafana 10 answers a repeated service-account delete with 500 "Service account deletion error".
-                if (props.kind === "serviceaccount" && (await client.isGone(`/api/serviceaccounts/${props.serviceAccountId}`, scope))) return;
-                throw e;
+            const client = clientOf(props.connection);
+            const { orgId, kind, id } = ids.apiKeyIds.parse(_id);
+            if (kind === "apikey") {
+                await deleteIfPresent(client, `/api/auth/keys/${props.keyId ?? id}`, { orgId });
+            } else {
+                // Deleting the service account revokes its tokens too; Grafana 10 answers a repeated delete with 500.
+                const path = `/api/serviceaccounts/${id}`;
+                await deleteIfPresent(client, path, { orgId, probe: path });
             }
         });
     },
@@ -276,7 +269,7 @@ async function findServiceAccount(client: GrafanaClient, inputs: Placed): Promis
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const apiKeyProviderForState = providerForState<ApiKeyInputs, ApiKeyOutputs>(__filename, "apiKeyProvider", () => require("./host/api-key"));
+const apiKeyProviderForState = providerForState<ApiKeyInputs, ApiKeyOutputs>("ApiKey", __filename, "apiKeyProvider", () => apiKeyProvider);
 
 /**
  * An org-scoped API key, as Grafana's API tutorial makes it. Where the server still makes legacy API keys (before
@@ -315,3 +308,5 @@ export class ApiKey extends dynamic.Resource {
         );
     }
 }
+
+export const apiKeyKind = defineKind({ type: "ApiKey", provider: apiKeyProvider, resource: ApiKey, file: "api-key.ts" });

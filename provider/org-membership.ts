@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, GrafanaError, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { orgForCreate, withDefaultOrg } from "./org";
-import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
+import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
@@ -91,19 +91,19 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
         return forResource(
             label(given),
             async () => {
-                const client = clientFor(resolveConnection(given.connection));
+                const client = clientOf(given.connection);
                 const inputs: Placed = { ...given, orgId: await orgForCreate(client, given.orgId) };
                 const path = `/api/orgs/${inputs.orgId}/users`;
                 try {
                     const res = await client.post<{ userId?: number }>(path, { loginOrEmail: inputs.loginOrEmail, role: inputs.role });
                     const userId = res.data.userId ?? (await findMember(client, inputs)).userId;
-                    return { id: ids.membershipId(inputs.orgId, userId), outs: { ...inputs, userId, adopted: false } };
+                    return { id: ids.orgMembershipIds.build({ orgId: inputs.orgId, userId }), outs: { ...inputs, userId, adopted: false } };
                 } catch (e) {
                     if (!isStatus(e, 409)) throw e;
                     if (e.retried) {
                         // Our own first attempt went through before the connection dropped.
                         const userId = (await findMember(client, inputs)).userId;
-                        return { id: ids.membershipId(inputs.orgId, userId), outs: { ...inputs, userId, adopted: false } };
+                        return { id: ids.orgMembershipIds.build({ orgId: inputs.orgId, userId }), outs: { ...inputs, userId, adopted: false } };
                     }
                 }
                 // Already a member (an org's creator always is): take it over and set the role.
@@ -112,7 +112,7 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
                     await client.patch(`${path}/${member.userId}`, { role: inputs.role });
                 }
                 const outs: OrgMembershipOutputs = { ...inputs, userId: member.userId, adopted: true, previousRole: member.role };
-                return { id: ids.membershipId(inputs.orgId, member.userId), outs };
+                return { id: ids.orgMembershipIds.build({ orgId: inputs.orgId, userId: member.userId }), outs };
             },
             lastAdminHint,
         );
@@ -121,7 +121,7 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
     async read(id, props) {
         const p = props as OrgMembershipOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             const members = await unlessGone(() => listMembers(client, p.orgId));
             const m = members?.find((u) => u.userId === p.userId);
             return m ? { id, props: { ...p, role: m.role as OrgRole } } : {};
@@ -133,7 +133,7 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
             label(news),
             async () => {
                 if (news.role !== olds.role) {
-                    const client = clientFor(resolveConnection(news.connection));
+                    const client = clientOf(news.connection);
                     await client.patch(`/api/orgs/${olds.orgId}/users/${olds.userId}`, { role: news.role });
                 }
                 return { outs: { ...news, orgId: olds.orgId, userId: olds.userId, adopted: olds.adopted, previousRole: olds.previousRole } };
@@ -146,22 +146,18 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
         await forResource(
             label(props),
             async () => {
-                const client = clientFor(resolveConnection(props.connection));
-                const path = `/api/orgs/${props.orgId}/users/${props.userId}`;
-                try {
-                    if (props.adopted) {
-                        // We did not add this member, so we do not remove it; only our role change is undone.
-                        if (props.previousRole && props.previousRole !== props.role) {
-                            await client.patch(path, { role: props.previousRole });
-                        }
-                        return;
+                const client = clientOf(props.connection);
+                const { orgId, userId } = ids.orgMembershipIds.parse(_id);
+                const path = `/api/orgs/${orgId}/users/${userId}`;
+                if (props.adopted) {
+                    // We did not add this member, so we do not remove it; only our role change is undone.
+                    if (props.previousRole && props.previousRole !== props.role) {
+                        await unlessGone(() => client.patch(path, { role: props.previousRole }));
                     }
-                    // Never /api/org/users/:id: that form deletes a user who belongs to no other org.
-                    await client.delete(path);
-                } catch (e) {
-                    if (isStatus(e, 404)) return;
-                    throw e;
+                    return;
                 }
+                // Never /api/org/users/:id: that form deletes a user who belongs to no other org.
+                await deleteIfPresent(client, path);
             },
             lastAdminHint,
         );
@@ -175,8 +171,11 @@ async function findMember(client: GrafanaClient, inputs: Placed): Promise<OrgUse
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(__filename, "orgMembershipProvider", () =>
-    require("./host/org-membership"),
+const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(
+    "OrgMembership",
+    __filename,
+    "orgMembershipProvider",
+    () => orgMembershipProvider,
 );
 
 /**
@@ -214,3 +213,10 @@ export class OrgMembership extends dynamic.Resource {
         );
     }
 }
+
+export const orgMembershipKind = defineKind({
+    type: "OrgMembership",
+    provider: orgMembershipProvider,
+    resource: OrgMembership,
+    file: "org-membership.ts",
+});

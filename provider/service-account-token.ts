@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash } from "crypto";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { deepEqual } from "./diff";
 import * as ids from "./ids";
 import { orgForCreate, withDefaultOrg } from "./org";
-import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
+import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkId, checkName, checkOptionalInteger, checkOrgId, containsUnknown, Failure, isUnknown } from "./validate";
 
@@ -177,7 +177,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
         return forResource(
             label(inputs),
             async () => {
-                const client = clientFor(resolveConnection(inputs.connection));
+                const client = clientOf(inputs.connection);
                 const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 const path = `/api/serviceaccounts/${inputs.serviceAccountId}/tokens`;
@@ -210,7 +210,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
                     expiration: listed?.expiration || undefined,
                     hasExpired: listed?.hasExpired ?? false,
                 };
-                return { id: ids.serviceAccountTokenId(orgId, inputs.serviceAccountId, token.id), outs };
+                return { id: ids.serviceAccountTokenIds.build({ orgId, serviceAccountId: inputs.serviceAccountId, tokenId: token.id }), outs };
             },
             (e) =>
                 isStatus(e, 404)
@@ -224,7 +224,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
     async read(id, props) {
         const p = props as ServiceAccountTokenOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             // 404: the service account (and with it the token) is gone.
             const tokens = await unlessGone(() => listTokens(client, p.serviceAccountId, p.orgId));
             const t = tokens?.find((x) => x.id === p.tokenId);
@@ -240,10 +240,10 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
 
     async delete(_id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
+            const client = clientOf(props.connection);
             const path = `/api/serviceaccounts/${props.serviceAccountId}/tokens`;
             const scope = { orgId: props.orgId };
-            await unlessGone(() => client.delete(`${path}/${props.tokenId}`, scope));
+            await deleteIfPresent(client, `${path}/${ids.serviceAccountTokenIds.parse(_id).tokenId}`, scope);
             // Tokens an interrupted `up` made but never recorded (their keys are lost) go too. The newest one stays
             // when it is not this one: it is the replacement this delete makes way for.
             const left = await unlessGone(() => listTokens(client, props.serviceAccountId, props.orgId));
@@ -261,9 +261,10 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
 
 /** What the SDK serializes into the state (see providerForState). */
 const serviceAccountTokenProviderForState = providerForState<ServiceAccountTokenInputs, ServiceAccountTokenOutputs>(
+    "ServiceAccountToken",
     __filename,
     "serviceAccountTokenProvider",
-    () => require("./host/service-account-token"),
+    () => serviceAccountTokenProvider,
 );
 
 /**
@@ -316,3 +317,10 @@ export class ServiceAccountToken extends dynamic.Resource {
         );
     }
 }
+
+export const serviceAccountTokenKind = defineKind({
+    type: "ServiceAccountToken",
+    provider: serviceAccountTokenProvider,
+    resource: ServiceAccountToken,
+    file: "service-account-token.ts",
+});

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { orgForCreate, withDefaultOrg } from "./org";
-import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
+import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkRole, Failure } from "./validate";
 
@@ -103,7 +103,7 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
         return forResource(
             label(inputs),
             async () => {
-                const client = clientFor(resolveConnection(inputs.connection));
+                const client = clientOf(inputs.connection);
                 const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 const isDisabled = inputs.isDisabled ?? false;
@@ -131,7 +131,7 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                     }
                 }
                 const outs: ServiceAccountOutputs = { ...inputs, orgId, isDisabled, serviceAccountId: sa.id, login: sa.login, adopted };
-                return { id: ids.serviceAccountId(orgId, sa.id), outs };
+                return { id: ids.serviceAccountIds.build({ orgId, serviceAccountId: sa.id }), outs };
             },
             roleHint(inputs.role),
         );
@@ -140,7 +140,7 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
     async read(id, props) {
         const p = props as ServiceAccountOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             const sa = (await unlessGone(() => client.get<SaBody>(`/api/serviceaccounts/${p.serviceAccountId}`, { orgId: p.orgId })))?.data;
             if (!sa) return {};
             return { id, props: { ...p, name: sa.name, role: sa.role as ServiceAccountRole, isDisabled: sa.isDisabled, login: sa.login } };
@@ -157,7 +157,7 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                 if (news.role !== olds.role) patch.role = news.role;
                 if (isDisabled !== (olds.isDisabled ?? false)) patch.isDisabled = isDisabled;
                 if (Object.keys(patch).length > 0) {
-                    const client = clientFor(resolveConnection(news.connection));
+                    const client = clientOf(news.connection);
                     await client.patch(`/api/serviceaccounts/${olds.serviceAccountId}`, patch, { orgId: olds.orgId });
                 }
                 const outs: ServiceAccountOutputs = {
@@ -179,25 +179,21 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
 
     async delete(_id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
-            const path = `/api/serviceaccounts/${props.serviceAccountId}`;
-            const scope = { orgId: props.orgId };
-            try {
-                // Deleting the service account revokes its tokens too.
-                await client.delete(path, scope);
-            } catch (e) {
-                if (isStatus(e, 404)) return;
-                // Grafana 10 answers a repeated delete with 500 "Service account deletion error".
-                if (await client.isGone(path, scope)) return;
-                throw e;
-            }
+            const { orgId, serviceAccountId } = ids.serviceAccountIds.parse(_id);
+            const path = `/api/serviceaccounts/${serviceAccountId}`;
+            // Deleting the service account revokes its tokens too. Grafana 10 answers a repeated delete with 500
+            // "Service account deletion error": the probe tells.
+            await deleteIfPresent(clientOf(props.connection), path, { orgId, probe: path });
         });
     },
 });
 
 /** What the SDK serializes into the state (see providerForState). */
-const serviceAccountProviderForState = providerForState<ServiceAccountInputs, ServiceAccountOutputs>(__filename, "serviceAccountProvider", () =>
-    require("./host/service-account"),
+const serviceAccountProviderForState = providerForState<ServiceAccountInputs, ServiceAccountOutputs>(
+    "ServiceAccount",
+    __filename,
+    "serviceAccountProvider",
+    () => serviceAccountProvider,
 );
 
 /**
@@ -246,3 +242,10 @@ export class ServiceAccount extends dynamic.Resource {
         );
     }
 }
+
+export const serviceAccountKind = defineKind({
+    type: "ServiceAccount",
+    provider: serviceAccountProvider,
+    resource: ServiceAccount,
+    file: "service-account.ts",
+});
