@@ -10,3 +10,4 @@ export * from "./folder";
 export * from "./service-account";
 export * from "./service-account-token";
 export * from "./data-source";
+export * from "./team";

@@ -14,6 +14,7 @@ export const EXAMPLE_ARGS: Record<string, Record<string, unknown>> = {
     ServiceAccount: { name: "bot", role: "Viewer" },
     ServiceAccountToken: { serviceAccountId: 1, name: "t" },
     DataSource: { name: "p", type: "prometheus" },
+    Team: { name: "sre" },
 };
 
 /** Every registry kind with its example args; throws naming the kinds that have none. */
