@@ -11,3 +11,6 @@ export * from "./service-account";
 export * from "./service-account-token";
 export * from "./data-source";
 export * from "./team";
+export * from "./team-membership";
+export * from "./folder-permissions";
+export * from "./dashboard-permissions";

@@ -15,6 +15,9 @@ export const EXAMPLE_ARGS: Record<string, Record<string, unknown>> = {
     ServiceAccountToken: { serviceAccountId: 1, name: "t" },
     DataSource: { name: "p", type: "prometheus" },
     Team: { name: "sre" },
+    TeamMembership: { teamId: 1, user: "alice" },
+    FolderPermissions: { folderUid: "f", items: [] },
+    DashboardPermissions: { dashboardUid: "d", items: [] },
 };
 
 /** Every registry kind with its example args; throws naming the kinds that have none. */
