@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, defaultOrgId, processState, ResolvedConnection, resolveConnection } from "./connection";
+import { clientFor, clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues, processState, ResolvedConnection, resolveConnection } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
+import { orgForCreate, withDefaultOrg } from "./org";
+import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import {
     checkConnection,
@@ -13,7 +14,6 @@ import {
     checkOptionalInteger,
     checkOrgId,
     checkRole,
-    containsUnknown,
     Failure,
     ORG_ROLES,
     OrgRole,
@@ -22,7 +22,7 @@ import {
 export interface ApiKeyArgs {
     /**
      * The org the key belongs to (requests made with the key act in this org). Absent: the connection's default org
-     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only).
+     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org.
      */
     orgId?: pulumi.Input<number>;
     /** The key's name, unique in its org (also the service account's and token's name where one is made). */
@@ -40,7 +40,7 @@ export interface ApiKeyArgs {
 export type ApiKeyKind = "apikey" | "serviceaccount";
 
 export interface ApiKeyInputs extends CommonInputs {
-    orgId: number;
+    orgId?: number;
     name: string;
     role: OrgRole;
     secondsToLive?: number;
@@ -49,6 +49,8 @@ export interface ApiKeyInputs extends CommonInputs {
 }
 
 export interface ApiKeyOutputs extends ApiKeyInputs {
+    /** The org the key belongs to. */
+    orgId: number;
     /** The key or token, returned once by Grafana; secret in the state. */
     key: string;
     /** What the server made: a legacy API key (Grafana < 11.3) or a service account with a token. */
@@ -57,6 +59,9 @@ export interface ApiKeyOutputs extends ApiKeyInputs {
     serviceAccountId?: number;
     tokenId?: number;
 }
+
+/** The inputs with the org the key is made in. */
+type Placed = ApiKeyInputs & { orgId: number };
 
 interface KeyBody {
     id: number;
@@ -74,8 +79,8 @@ const label = labeller("ApiKey");
 export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutputs> = defineProvider({
     async check(_olds, given) {
         const failures: Failure[] = [];
-        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as ApiKeyInputs;
-        if (!(news.orgId === undefined && containsUnknown(news.connection))) checkOrgId(failures, "orgId", news.orgId, true);
+        const news = withDefaultOrg(given);
+        checkOrgId(failures, news.orgId);
         checkName(failures, "name", news.name);
         checkRole(failures, "role", news.role, ORG_ROLES);
         checkOptionalInteger(failures, "secondsToLive", news.secondsToLive, 0);
@@ -90,7 +95,7 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
             olds as unknown as Record<string, unknown>,
             news as unknown as Record<string, unknown>,
             [
-                { name: "orgId", replace: true },
+                { name: "orgId", replace: true, absentMeansKeep: true },
                 { name: "name", replace: true },
                 { name: "role", replace: true },
                 { name: "secondsToLive", replace: true },
@@ -101,28 +106,30 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
         );
     },
 
-    async create(inputs) {
+    async create(given) {
+        let orgId = given.orgId;
         return forResource(
-            label(inputs),
+            label(given),
             async () => {
-                const conn = resolveConnection(inputs.connection);
-                const client = clientFor(conn);
+                const client = clientOf(given.connection);
+                orgId = await orgForCreate(client, orgId);
+                const inputs: Placed = { ...given, orgId };
                 const noLegacy = processState().noLegacyKeys;
-                if (!inputs.useServiceAccount && !noLegacy.has(conn.url)) {
+                if (!inputs.useServiceAccount && !noLegacy.has(client.url)) {
                     const made = await createLegacyKey(client, inputs);
                     if (made) {
                         const outs: ApiKeyOutputs = { ...inputs, key: made.key, kind: "apikey", keyId: made.id };
-                        return { id: ids.apiKeyId(inputs.orgId, "apikey", made.id), outs };
+                        return { id: ids.apiKeyIds.build({ orgId: inputs.orgId, kind: "apikey", id: made.id }), outs };
                     }
-                    noLegacy.add(conn.url);
+                    noLegacy.add(client.url);
                 }
                 const { sa, token } = await createServiceAccountToken(client, inputs);
                 const outs: ApiKeyOutputs = { ...inputs, key: token.key, kind: "serviceaccount", serviceAccountId: sa.id, tokenId: token.id };
-                return { id: ids.apiKeyId(inputs.orgId, "serviceaccount", sa.id), outs };
+                return { id: ids.apiKeyIds.build({ orgId: inputs.orgId, kind: "serviceaccount", id: sa.id }), outs };
             },
             (e) =>
                 isStatus(e, 401, 403)
-                    ? `The connection's user must be an Admin member of org ${inputs.orgId} (add an OrgMembership and dependsOn it)`
+                    ? `The connection's user must be an Admin member of org ${orgId ?? "(the credential's org)"} (add an OrgMembership and dependsOn it)`
                     : undefined,
         );
     },
@@ -130,7 +137,7 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
     async read(id, props) {
         const p = props as ApiKeyOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             const scope = { orgId: p.orgId };
             // 404: the key, the service account, or (after an upgrade past 12.1) the legacy key API is gone.
             const exists = await unlessGone(async () => {
@@ -158,20 +165,14 @@ export const apiKeyProvider: dynamic.ResourceProvider<ApiKeyInputs, ApiKeyOutput
 
     async delete(_id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
-            const scope = { orgId: props.orgId };
-            try {
-                if (props.kind === "apikey") {
-                    await client.delete(`/api/auth/keys/${props.keyId}`, scope);
-                } else {
-                    // Deleting the service account revokes its tokens too.
-                    await client.delete(`/api/serviceaccounts/${props.serviceAccountId}`, scope);
-                }
-            } catch (e) {
-                if (isStatus(e, 404)) return;
-                // Grafana 10 answers a repeated service-account delete with 500 "Service account deletion error".
-                if (props.kind === "serviceaccount" && (await client.isGone(`/api/serviceaccounts/${props.serviceAccountId}`, scope))) return;
-                throw e;
+            const client = clientOf(props.connection);
+            const { orgId, kind, id } = ids.apiKeyIds.parse(_id);
+            if (kind === "apikey") {
+                await deleteIfPresent(client, `/api/auth/keys/${props.keyId ?? id}`, { orgId });
+            } else {
+                // Deleting the service account revokes its tokens too; Grafana 10 answers a repeated delete with 500.
+                const path = `/api/serviceaccounts/${id}`;
+                await deleteIfPresent(client, path, { orgId, probe: path });
             }
         });
     },
@@ -185,7 +186,7 @@ interface ListedKey {
 }
 
 /** A name conflict that is not this resource's own lost attempt: say which object holds the name and what to do. */
-function notOurs(what: string, inputs: ApiKeyInputs, id: number, why: string): Error {
+function notOurs(what: string, inputs: Placed, id: number, why: string): Error {
     return new Error(
         `${what} named "${inputs.name}" already exists in org ${inputs.orgId} (id ${id}) and ${why}, so it is not this stack's own earlier attempt: delete it in Grafana or choose another name`,
     );
@@ -196,7 +197,7 @@ function notOurs(what: string, inputs: ApiKeyInputs, id: number, why: string): E
  * once, so when a 409 shows an earlier attempt of ours went through (answer lost, or `up` interrupted), it is
  * replaced: a key of that name and role that was never used.
  */
-async function createLegacyKey(client: GrafanaClient, inputs: ApiKeyInputs): Promise<KeyBody | undefined> {
+async function createLegacyKey(client: GrafanaClient, inputs: Placed): Promise<KeyBody | undefined> {
     const body = { name: inputs.name, role: inputs.role, secondsToLive: inputs.secondsToLive ?? 0 };
     const scope = { orgId: inputs.orgId };
     try {
@@ -220,7 +221,7 @@ async function createLegacyKey(client: GrafanaClient, inputs: ApiKeyInputs): Pro
  * A service account with one token. A service account of that name left by an earlier attempt of ours (same role,
  * no tokens but ours: made before an interrupted `up`) is taken over, and any token it holds is made again.
  */
-async function createServiceAccountToken(client: GrafanaClient, inputs: ApiKeyInputs): Promise<{ sa: ServiceAccountBody; token: KeyBody }> {
+async function createServiceAccountToken(client: GrafanaClient, inputs: Placed): Promise<{ sa: ServiceAccountBody; token: KeyBody }> {
     const scope = { orgId: inputs.orgId };
     let sa: ServiceAccountBody;
     let made = false;
@@ -259,7 +260,7 @@ async function keyStillWorks(conn: ResolvedConnection, orgId: number): Promise<b
     }
 }
 
-async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): Promise<(ServiceAccountBody & { role?: string }) | undefined> {
+async function findServiceAccount(client: GrafanaClient, inputs: Placed): Promise<(ServiceAccountBody & { role?: string }) | undefined> {
     const res = await client.get<{ serviceAccounts: (ServiceAccountBody & { role?: string })[] }>("/api/serviceaccounts/search", {
         orgId: inputs.orgId,
         query: { query: inputs.name, perpage: 100 },
@@ -268,7 +269,7 @@ async function findServiceAccount(client: GrafanaClient, inputs: ApiKeyInputs): 
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const apiKeyProviderForState = providerForState<ApiKeyInputs, ApiKeyOutputs>(__filename, "apiKeyProvider", () => require("./host/api-key"));
+const apiKeyProviderForState = providerForState<ApiKeyInputs, ApiKeyOutputs>("ApiKey", __filename, "apiKeyProvider", () => apiKeyProvider);
 
 /**
  * An org-scoped API key, as Grafana's API tutorial makes it. Where the server still makes legacy API keys (before
@@ -307,3 +308,5 @@ export class ApiKey extends dynamic.Resource {
         );
     }
 }
+
+export const apiKeyKind = defineKind({ type: "ApiKey", provider: apiKeyProvider, resource: ApiKey, file: "api-key.ts" });

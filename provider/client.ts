@@ -1,6 +1,6 @@
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, Method } from "axios";
 import axiosRetry from "axios-retry";
-import { authorizationHeader, BreakerState, processState, ResolvedConnection } from "./connection";
+import { authorizationHeader, BreakerState, ConnectionValues, processState, ResolvedConnection, resolveConnection } from "./connection";
 import { defaultTransport, describeTransportFailure, httpsAgentFor, TransportSettings, transportKey } from "./transport";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -253,10 +253,20 @@ export class GrafanaClient {
     delete<T = unknown>(path: string, opts?: RequestOptions) {
         return this.request<T>("DELETE", path, opts);
     }
+}
 
-    /** True when GET path answers 404: for deletes that some Grafana versions answer with 403/500 once gone. */
-    async isGone(path: string, opts?: RequestOptions): Promise<boolean> {
-        return (await unlessGone(() => this.get(path, opts))) === undefined;
+/**
+ * Every delete, idempotent: 404 means gone. Some versions answer a delete of what is already gone otherwise (Grafana
+ * 10 a repeated service-account delete with 500, 10.0-10.3 an unknown org with 403): with `probe` (a path to GET),
+ * any failure after which the probe answers 404 means gone too.
+ */
+export async function deleteIfPresent(client: GrafanaClient, path: string, opts: RequestOptions & { probe?: string } = {}): Promise<void> {
+    const { probe, ...request } = opts;
+    try {
+        await unlessGone(() => client.delete(path, request));
+    } catch (e) {
+        if (probe && isGrafanaError(e) && (await unlessGone(() => client.get(probe, request))) === undefined) return;
+        throw e;
     }
 }
 
@@ -268,6 +278,11 @@ export async function unlessGone<T>(fn: () => Promise<T>): Promise<T | undefined
         if (isStatus(e, 404)) return undefined;
         throw e;
     }
+}
+
+/** The client for a resource's connection (resolved by precedence: resource, stack config, env). */
+export function clientOf(connection: ConnectionValues | undefined): GrafanaClient {
+    return clientFor(resolveConnection(connection));
 }
 
 /** One client per URL, credential and transport settings per process: no per-call construction. */

@@ -32,7 +32,7 @@ export interface ConnectionArgs {
     tlsKey?: pulumi.Input<string>;
     /** Do not verify the server's certificate. For tests only: logs a warning on every run. */
     insecureSkipVerify?: pulumi.Input<boolean>;
-    /** Org for resources whose own orgId is absent (OrgMembership, ApiKey, Dashboard); basic auth only. */
+    /** Org for every org-scoped resource whose own orgId is absent (basic auth only; a token belongs to one org). See org.ts. */
     orgId?: pulumi.Input<number>;
     /** Extra headers on every request (e.g. for a proxy); the values are secrets. */
     httpHeaders?: pulumi.Input<Record<string, pulumi.Input<string>>>;

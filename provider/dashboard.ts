@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash, randomBytes } from "crypto";
-import { clientFor, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
+import { clientFor, clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import * as ids from "./ids";
+import { orgForCreate, withDefaultOrg } from "./org";
 import {
     applyInputs,
     canonicalJson,
@@ -19,7 +21,7 @@ import {
     undoRewrites,
 } from "./dashboard-json";
 import { diffFields } from "./diff";
-import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
+import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import {
     checkConnection,
@@ -55,7 +57,7 @@ export interface DashboardArgs {
     overwrite?: pulumi.Input<boolean>;
     /**
      * Org to save in when the connection is a user (basic auth); an org API key or token already names its org.
-     * Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID), else the user's current org.
+     * Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org.
      */
     orgId?: pulumi.Input<number>;
     /** Per-resource Grafana URL and credential (e.g. `{ auth: apiKey.key }`); stored as a secret. */
@@ -309,13 +311,13 @@ function randomUid(): string {
 export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, DashboardOutputs> = defineProvider({
     async check(olds, given) {
         const failures: Failure[] = [];
-        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as DashboardInputs;
+        const news = withDefaultOrg(given);
         const raw = news as unknown as Record<string, unknown>;
         checkOptionalString(failures, "folderUid", raw.folderUid);
         if (typeof raw.folderUid === "string") checkUid(failures, "folderUid", raw.folderUid);
         checkOptionalString(failures, "message", raw.message);
         checkOptionalBoolean(failures, "overwrite", raw.overwrite);
-        checkOrgId(failures, "orgId", raw.orgId, false);
+        checkOrgId(failures, raw.orgId);
         checkConnection(failures, raw.connection);
         if (raw.inputs !== undefined && raw.inputs !== null && !isUnknown(raw.inputs) && !isJsonObject(raw.inputs)) {
             failures.push({ property: "inputs", reason: 'inputs must be a map of input name to value, e.g. { DS_PROMETHEUS: "<data source uid>" }' });
@@ -365,16 +367,15 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         return forResource(
             label(inputs),
             async () => {
-                const conn = resolveConnection(inputs.connection);
-                const client = clientFor(conn);
+                const client = clientOf(inputs.connection);
                 const uid = inputs.uid ?? inputs.__autoUid ?? randomUid();
-                const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
+                const orgId = await orgForCreate(client, inputs.orgId);
                 orgHint.orgId = orgId;
                 const saved = await save(
                     client,
                     inputs,
                     { uid, version: undefined, overwrite: inputs.overwrite ?? false, ours: !inputs.uid && !!inputs.__autoUid },
-                    conn.url,
+                    client.url,
                 );
                 const outs: DashboardOutputs = {
                     ...withoutModel(inputs),
@@ -405,10 +406,10 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             const savedSince = p.version === undefined || got.meta.version !== p.version;
             const liveHash = savedSince && p.serverRewrites ? dashboardHash(asDeclared) : undefined;
             const drifted = savedSince && (liveHash !== undefined ? liveHash !== p.dashboardHash : dashboardHash(got.dashboard) !== p.serverHash);
-            const conn = resolveConnection(p.connection);
+            const base = clientOf(p.connection).url;
             const outs: DashboardOutputs = {
                 ...p,
-                url: fullUrl(conn.url, got.meta.url),
+                url: fullUrl(base, got.meta.url),
                 path: got.meta.url,
                 version: got.meta.version,
                 folderUid: got.meta.folderUid || undefined,
@@ -424,11 +425,10 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
     },
 
     async update(_id, olds, news) {
-        const conn = resolveConnection(news.connection);
+        const client = clientOf(news.connection);
         return forResource(
             label(news),
             async () => {
-                const client = clientFor(conn);
                 const newHash = modelHash(news);
                 const unchanged = newHash === olds.dashboardHash && (news.folderUid ?? "") === (olds.folderUid ?? "");
                 const saved = unchanged
@@ -437,7 +437,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                           client,
                           { ...news, orgId: olds.orgId },
                           { uid: olds.uid, version: olds.version, overwrite: news.overwrite ?? false, ours: false, rewrites: olds.serverRewrites },
-                          conn.url,
+                          client.url,
                       );
                 const outs: DashboardOutputs = { ...olds, ...withoutModel(news), uid: olds.uid, orgId: olds.orgId, ...saved };
                 return { outs };
@@ -448,8 +448,9 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
 
     async delete(id, props) {
         await forResource(label(props), async () => {
-            await unlessGone(() =>
-                withStoredConnection(props, (client) => client.delete(`/api/dashboards/uid/${encodeURIComponent(id)}`, { orgId: props.orgId })),
+            const { uid } = ids.dashboardIds.parse(id);
+            await withStoredConnection(props, (client) =>
+                deleteIfPresent(client, `/api/dashboards/uid/${encodeURIComponent(uid)}`, { orgId: props.orgId }),
             );
         });
     },
@@ -491,8 +492,11 @@ function modelArg(d: DashboardArgs["dashboard"]): pulumi.Input<string> {
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const dashboardProviderForState = providerForState<DashboardInputs, DashboardOutputs>(__filename, "dashboardProvider", () =>
-    require("./host/dashboard"),
+const dashboardProviderForState = providerForState<DashboardInputs, DashboardOutputs>(
+    "Dashboard",
+    __filename,
+    "dashboardProvider",
+    () => dashboardProvider,
 );
 
 /**
@@ -548,3 +552,5 @@ export class Dashboard extends dynamic.Resource {
         );
     }
 }
+
+export const dashboardKind = defineKind({ type: "Dashboard", provider: dashboardProvider, resource: Dashboard, file: "dashboard.ts" });

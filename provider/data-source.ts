@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { isJsonObject, JsonObject } from "./dashboard-json";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
+import { orgForCreate, withDefaultOrg } from "./org";
+import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOptionalString, checkOrgId, checkUid, Failure, isUnknown } from "./validate";
 
@@ -19,7 +20,7 @@ export interface DataSourceArgs {
     type: pulumi.Input<string>;
     /** The data source's uid; absent: derived from the project, stack and resource name. A change replaces it. */
     uid?: pulumi.Input<string>;
-    /** Org to create it in when the connection is a user (basic auth). A change replaces it. */
+    /** The org of the data source; a change replaces it. Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org. */
     orgId?: pulumi.Input<number>;
     /** URL of the backend. Grafana stores it without calling it, so the backend need not be reachable. */
     url?: pulumi.Input<string>;
@@ -156,7 +157,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
         checkName(failures, "name", news.name);
         checkName(failures, "type", news.type);
         checkUid(failures, "uid", news.uid);
-        checkOrgId(failures, "orgId", news.orgId, false);
+        checkOrgId(failures, news.orgId);
         checkOptionalString(failures, "url", news.url);
         if (typeof news.url === "string" && news.url !== "" && !/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(news.url)) {
             failures.push({
@@ -195,7 +196,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
             }
         }
         checkConnection(failures, news.connection);
-        return { inputs: withDerivedUid(news), failures };
+        return { inputs: withDerivedUid(withDefaultOrg(news)), failures };
     },
 
     async diff(_id, olds, news) {
@@ -219,11 +220,11 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
         return forResource(
             label(inputs),
             async () => {
-                const client = clientFor(resolveConnection(inputs.connection));
+                const client = clientOf(inputs.connection);
                 const uid = inputs.uid ?? inputs.__autoUid;
                 const derived = inputs.__uidDerived || inputs.uid === undefined;
                 if (!uid) throw new Error("no uid: declare uid, or create the DataSource through its class (which derives one)");
-                const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
+                const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 let ds: DsBody;
                 try {
@@ -255,7 +256,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
                     uidDeclared: !derived,
                     orgIdDeclared: inputs.orgId !== undefined,
                 };
-                return { id: ids.dataSourceId(orgId, uid), outs };
+                return { id: ids.dataSourceIds.build({ orgId, uid }), outs };
             },
             hint(inputs),
         );
@@ -264,7 +265,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
     async read(id, props) {
         const p = props as DataSourceOutputs;
         return forResource(label(p), async () => {
-            const ds = await getByUid(clientFor(resolveConnection(p.connection)), p.uid, p.orgId);
+            const ds = await getByUid(clientOf(p.connection), p.uid, p.orgId);
             if (!ds) return {};
             const outs: DataSourceOutputs = { ...p, ...fieldsOf(ds, p) } as DataSourceOutputs;
             const declared = Object.keys(p.secureJsonData ?? {});
@@ -281,7 +282,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
         return forResource(
             label(news),
             async () => {
-                const client = clientFor(resolveConnection(news.connection));
+                const client = clientOf(news.connection);
                 // Secure fields declared before and not any more are deleted in Grafana.
                 const declaredBefore = Object.keys(olds.secureJsonData ?? {}).filter((k) => !(k in (news.secureJsonData ?? {})));
                 const ds = (
@@ -309,8 +310,8 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
 
     async delete(_id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
-            await unlessGone(() => client.delete(`/api/datasources/uid/${encodeURIComponent(props.uid)}`, { orgId: props.orgId }));
+            const { orgId, uid } = ids.dataSourceIds.parse(_id);
+            await deleteIfPresent(clientOf(props.connection), `/api/datasources/uid/${encodeURIComponent(uid)}`, { orgId });
         });
     },
 });
@@ -322,8 +323,11 @@ function inputsOf(p: DataSourceOutputs): DataSourceInputs {
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const dataSourceProviderForState = providerForState<DataSourceInputs, DataSourceOutputs>(__filename, "dataSourceProvider", () =>
-    require("./host/data-source"),
+const dataSourceProviderForState = providerForState<DataSourceInputs, DataSourceOutputs>(
+    "DataSource",
+    __filename,
+    "dataSourceProvider",
+    () => dataSourceProvider,
 );
 
 /**
@@ -376,3 +380,5 @@ export class DataSource extends dynamic.Resource {
         );
     }
 }
+
+export const dataSourceKind = defineKind({ type: "DataSource", provider: dataSourceProvider, resource: DataSource, file: "data-source.ts" });

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
+import { orgForCreate, withDefaultOrg } from "./org";
+import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkUid, Failure } from "./validate";
 
@@ -19,7 +20,7 @@ export interface FolderArgs {
      * the folder in place.
      */
     parentUid?: pulumi.Input<string>;
-    /** Org to create the folder in when the connection is a user (basic auth); an org API key or token already names its org. A change replaces. */
+    /** The org of the folder; a change replaces it. Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org. */
     orgId?: pulumi.Input<number>;
     /**
      * Grafana deletes every dashboard in a folder it deletes. By default delete refuses while the folder holds
@@ -110,13 +111,13 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
         checkName(failures, "title", news.title);
         checkUid(failures, "uid", news.uid);
         checkUid(failures, "parentUid", news.parentUid);
-        checkOrgId(failures, "orgId", news.orgId, false);
+        checkOrgId(failures, news.orgId);
         checkOptionalBoolean(failures, "forceDestroy", news.forceDestroy);
         checkConnection(failures, news.connection);
         if (news.parentUid !== undefined && news.parentUid === (news.uid ?? news.__autoUid)) {
             failures.push({ property: "parentUid", reason: "parentUid must not be the folder's own uid" });
         }
-        return { inputs: withDerivedUid(news), failures };
+        return { inputs: withDerivedUid(withDefaultOrg(news)), failures };
     },
 
     async diff(_id, olds, news) {
@@ -136,12 +137,11 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
         return forResource(
             label(inputs),
             async () => {
-                const conn = resolveConnection(inputs.connection);
-                const client = clientFor(conn);
+                const client = clientOf(inputs.connection);
                 const uid = inputs.uid ?? inputs.__autoUid;
                 const derived = inputs.__uidDerived || inputs.uid === undefined;
                 if (!uid) throw new Error("no uid: declare uid, or create the Folder through its class (which derives one)");
-                const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
+                const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 const body = { uid, title: inputs.title, parentUid: inputs.parentUid };
                 let folder: FolderBody;
@@ -175,19 +175,19 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                 if (inputs.parentUid !== undefined && (folder.parentUid ?? "") !== inputs.parentUid) {
                     // Grafana without nested folders makes the folder at the root: undo that, then say why.
                     if (made) await client.delete(`/api/folders/${encodeURIComponent(uid)}`, scope).catch(() => undefined);
-                    throw new Error(noNesting(conn.url, inputs.parentUid));
+                    throw new Error(noNesting(client.url, inputs.parentUid));
                 }
                 const outs: FolderOutputs = {
                     ...inputs,
                     uid,
                     orgId,
                     folderId: folder.id,
-                    url: fullUrl(conn.url, folder.url),
+                    url: fullUrl(client.url, folder.url),
                     version: folder.version,
                     uidDeclared: !derived,
                     orgIdDeclared: inputs.orgId !== undefined,
                 };
-                return { id: ids.folderId(orgId, uid), outs };
+                return { id: ids.folderIds.build({ orgId, uid }), outs };
             },
             (e) => (isStatus(e, 401, 403) ? "Use an org API key or token of this folder's org, or admin credentials with orgId" : undefined),
         );
@@ -196,15 +196,16 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
     async read(id, props) {
         const p = props as FolderOutputs;
         return forResource(label(p), async () => {
-            const conn = resolveConnection(p.connection);
-            const folder = await getFolder(clientFor(conn), p.uid, p.orgId);
+            const client = clientOf(p.connection);
+            const { orgId, uid } = ids.folderIds.parse(id);
+            const folder = await getFolder(client, uid, orgId);
             if (!folder) return {};
             const outs: FolderOutputs = {
                 ...p,
                 title: folder.title,
                 parentUid: folder.parentUid || undefined,
                 folderId: folder.id,
-                url: fullUrl(conn.url, folder.url),
+                url: fullUrl(client.url, folder.url),
                 version: folder.version,
             };
             return { id, props: outs };
@@ -215,8 +216,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
         return forResource(
             label(news),
             async () => {
-                const conn = resolveConnection(news.connection);
-                const client = clientFor(conn);
+                const client = clientOf(news.connection);
                 const scope = { orgId: olds.orgId };
                 const path = `/api/folders/${encodeURIComponent(olds.uid)}`;
                 let version = olds.version;
@@ -226,7 +226,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                         const moved = (await client.post<FolderBody>(`${path}/move`, { parentUid: news.parentUid ?? "" }, scope)).data;
                         if (typeof moved.version === "number") version = moved.version;
                     } catch (e) {
-                        if (isStatus(e, 404) && /nested folder/i.test(e.grafanaMessage)) throw new Error(noNesting(conn.url, news.parentUid ?? ""));
+                        if (isStatus(e, 404) && /nested folder/i.test(e.grafanaMessage)) throw new Error(noNesting(client.url, news.parentUid ?? ""));
                         throw e;
                     }
                 }
@@ -234,7 +234,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                     // The title is all a folder holds, and it is declared here: the declared one wins.
                     const saved = (await client.put<FolderBody>(path, { title: news.title, version, overwrite: true }, scope)).data;
                     version = saved.version;
-                    url = fullUrl(conn.url, saved.url);
+                    url = fullUrl(client.url, saved.url);
                 }
                 // From the new inputs (an argument removed is gone), plus what Grafana assigned.
                 const outs: FolderOutputs = {
@@ -255,21 +255,21 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
 
     async delete(_id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
-            const scope = { orgId: props.orgId };
+            const client = clientOf(props.connection);
+            const { orgId, uid } = ids.folderIds.parse(_id);
             if (!props.forceDestroy) {
-                const inside = await unlessGone(() => contents(client, props.uid, props.orgId));
+                const inside = await unlessGone(() => contents(client, uid, orgId));
                 if (inside && inside.length > 0) {
                     const list = inside
                         .slice(0, 5)
                         .map((h) => `${h.type === "dash-folder" ? "folder" : "dashboard"} "${h.title}" (uid ${h.uid})`)
                         .join(", ");
                     throw new Error(
-                        `refusing to delete folder "${props.uid}": Grafana would delete what it still holds, which this stack does not manage: ${list}${inside.length > 5 ? ` and ${inside.length - 5} more` : ""}. Move or delete them, or set forceDestroy: true on this Folder (run \`pulumi up\` to record it, then destroy)`,
+                        `refusing to delete folder "${uid}": Grafana would delete what it still holds, which this stack does not manage: ${list}${inside.length > 5 ? ` and ${inside.length - 5} more` : ""}. Move or delete them, or set forceDestroy: true on this Folder (run \`pulumi up\` to record it, then destroy)`,
                     );
                 }
             }
-            await unlessGone(() => client.delete(`/api/folders/${encodeURIComponent(props.uid)}`, scope));
+            await deleteIfPresent(client, `/api/folders/${encodeURIComponent(uid)}`, { orgId });
         });
     },
 });
@@ -283,7 +283,7 @@ function titleTaken(inputs: FolderInputs, orgId: number, cause: Error): Error {
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const folderProviderForState = providerForState<FolderInputs, FolderOutputs>(__filename, "folderProvider", () => require("./host/folder"));
+const folderProviderForState = providerForState<FolderInputs, FolderOutputs>("Folder", __filename, "folderProvider", () => folderProvider);
 
 /**
  * A Grafana folder. A title change is an in-place update, a parent change moves it (nested folders), a uid or org
@@ -330,3 +330,5 @@ export class Folder extends dynamic.Resource {
         );
     }
 }
+
+export const folderKind = defineKind({ type: "Folder", provider: folderProvider, resource: Folder, file: "folder.ts" });

@@ -64,3 +64,24 @@ export function withDerivedUid<T extends { uid?: string | null; __autoUid?: stri
     const derived = (news.uid === undefined || news.uid === null) && !!news.__autoUid;
     return derived ? { ...news, uid: news.__autoUid, __uidDerived: true } : news;
 }
+
+/**
+ * One resource kind, as the registry lists it (provider/registry.ts): its type (the token is
+ * `pulumi-nodejs:dynamic/grafana:<type>`), its provider, its class and its source file.
+ */
+export interface Kind {
+    readonly isGrafanaKind: true;
+    readonly type: string;
+    readonly provider: object;
+    readonly resource: new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+    /** The resource's source file in provider/, e.g. "folder.ts". */
+    readonly file: string;
+}
+
+export function defineKind(k: Omit<Kind, "isGrafanaKind">): Kind {
+    return { isGrafanaKind: true, ...k };
+}
+
+export function isKind(v: unknown): v is Kind {
+    return typeof v === "object" && v !== null && (v as Partial<Kind>).isGrafanaKind === true;
+}

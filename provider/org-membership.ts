@@ -1,17 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, GrafanaError, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, GrafanaError, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
+import { orgForCreate, withDefaultOrg } from "./org";
+import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOrgId, checkRole, containsUnknown, Failure, ORG_ROLES, OrgRole } from "./validate";
+import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
 export interface OrgMembershipArgs {
     /**
      * The org to add the user to. Changing it replaces the membership. Absent: the connection's default org
-     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only).
+     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's current org.
      */
     orgId?: pulumi.Input<number>;
     /** Login or email of an existing Grafana user. Changing it replaces the membership. */
@@ -23,13 +24,15 @@ export interface OrgMembershipArgs {
 }
 
 export interface OrgMembershipInputs extends CommonInputs {
-    orgId: number;
+    orgId?: number;
     loginOrEmail: string;
     role: OrgRole;
     connection?: ConnectionValues;
 }
 
 export interface OrgMembershipOutputs extends OrgMembershipInputs {
+    /** The org of the membership. */
+    orgId: number;
     /** Grafana's numeric id of the user. */
     userId: number;
     /** The user was already a member when this resource was created: delete restores `previousRole` and leaves the membership. */
@@ -45,6 +48,9 @@ interface OrgUser {
 }
 
 const label = labeller("OrgMembership");
+
+/** The inputs with the org the membership is made in. */
+type Placed = OrgMembershipInputs & { orgId: number };
 
 async function listMembers(client: GrafanaClient, orgId: number): Promise<OrgUser[]> {
     return (await client.get<OrgUser[]>(`/api/orgs/${orgId}/users`)).data;
@@ -64,8 +70,8 @@ function lastAdminHint(e: unknown): string | undefined {
 export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = defineProvider({
     async check(_olds, given) {
         const failures: Failure[] = [];
-        const news = { ...given, orgId: given.orgId ?? defaultOrgId(given.connection) } as OrgMembershipInputs;
-        if (!(news.orgId === undefined && containsUnknown(news.connection))) checkOrgId(failures, "orgId", news.orgId, true);
+        const news = withDefaultOrg(given);
+        checkOrgId(failures, news.orgId);
         checkName(failures, "loginOrEmail", news.loginOrEmail);
         checkRole(failures, "role", news.role, ORG_ROLES);
         checkConnection(failures, news.connection);
@@ -74,29 +80,30 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
 
     async diff(_id, olds, news) {
         return diffFields(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, [
-            { name: "orgId", replace: true },
+            { name: "orgId", replace: true, absentMeansKeep: true },
             { name: "loginOrEmail", replace: true },
             { name: "role" },
             { name: "connection" },
         ]);
     },
 
-    async create(inputs) {
+    async create(given) {
         return forResource(
-            label(inputs),
+            label(given),
             async () => {
-                const client = clientFor(resolveConnection(inputs.connection));
+                const client = clientOf(given.connection);
+                const inputs: Placed = { ...given, orgId: await orgForCreate(client, given.orgId) };
                 const path = `/api/orgs/${inputs.orgId}/users`;
                 try {
                     const res = await client.post<{ userId?: number }>(path, { loginOrEmail: inputs.loginOrEmail, role: inputs.role });
                     const userId = res.data.userId ?? (await findMember(client, inputs)).userId;
-                    return { id: ids.membershipId(inputs.orgId, userId), outs: { ...inputs, userId, adopted: false } };
+                    return { id: ids.orgMembershipIds.build({ orgId: inputs.orgId, userId }), outs: { ...inputs, userId, adopted: false } };
                 } catch (e) {
                     if (!isStatus(e, 409)) throw e;
                     if (e.retried) {
                         // Our own first attempt went through before the connection dropped.
                         const userId = (await findMember(client, inputs)).userId;
-                        return { id: ids.membershipId(inputs.orgId, userId), outs: { ...inputs, userId, adopted: false } };
+                        return { id: ids.orgMembershipIds.build({ orgId: inputs.orgId, userId }), outs: { ...inputs, userId, adopted: false } };
                     }
                 }
                 // Already a member (an org's creator always is): take it over and set the role.
@@ -105,7 +112,7 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
                     await client.patch(`${path}/${member.userId}`, { role: inputs.role });
                 }
                 const outs: OrgMembershipOutputs = { ...inputs, userId: member.userId, adopted: true, previousRole: member.role };
-                return { id: ids.membershipId(inputs.orgId, member.userId), outs };
+                return { id: ids.orgMembershipIds.build({ orgId: inputs.orgId, userId: member.userId }), outs };
             },
             lastAdminHint,
         );
@@ -114,7 +121,7 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
     async read(id, props) {
         const p = props as OrgMembershipOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             const members = await unlessGone(() => listMembers(client, p.orgId));
             const m = members?.find((u) => u.userId === p.userId);
             return m ? { id, props: { ...p, role: m.role as OrgRole } } : {};
@@ -126,10 +133,10 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
             label(news),
             async () => {
                 if (news.role !== olds.role) {
-                    const client = clientFor(resolveConnection(news.connection));
-                    await client.patch(`/api/orgs/${news.orgId}/users/${olds.userId}`, { role: news.role });
+                    const client = clientOf(news.connection);
+                    await client.patch(`/api/orgs/${olds.orgId}/users/${olds.userId}`, { role: news.role });
                 }
-                return { outs: { ...news, userId: olds.userId, adopted: olds.adopted, previousRole: olds.previousRole } };
+                return { outs: { ...news, orgId: olds.orgId, userId: olds.userId, adopted: olds.adopted, previousRole: olds.previousRole } };
             },
             lastAdminHint,
         );
@@ -139,37 +146,36 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
         await forResource(
             label(props),
             async () => {
-                const client = clientFor(resolveConnection(props.connection));
-                const path = `/api/orgs/${props.orgId}/users/${props.userId}`;
-                try {
-                    if (props.adopted) {
-                        // We did not add this member, so we do not remove it; only our role change is undone.
-                        if (props.previousRole && props.previousRole !== props.role) {
-                            await client.patch(path, { role: props.previousRole });
-                        }
-                        return;
+                const client = clientOf(props.connection);
+                const { orgId, userId } = ids.orgMembershipIds.parse(_id);
+                const path = `/api/orgs/${orgId}/users/${userId}`;
+                if (props.adopted) {
+                    // We did not add this member, so we do not remove it; only our role change is undone.
+                    if (props.previousRole && props.previousRole !== props.role) {
+                        await unlessGone(() => client.patch(path, { role: props.previousRole }));
                     }
-                    // Never /api/org/users/:id: that form deletes a user who belongs to no other org.
-                    await client.delete(path);
-                } catch (e) {
-                    if (isStatus(e, 404)) return;
-                    throw e;
+                    return;
                 }
+                // Never /api/org/users/:id: that form deletes a user who belongs to no other org.
+                await deleteIfPresent(client, path);
             },
             lastAdminHint,
         );
     },
 });
 
-async function findMember(client: GrafanaClient, inputs: OrgMembershipInputs): Promise<OrgUser> {
+async function findMember(client: GrafanaClient, inputs: Placed): Promise<OrgUser> {
     const m = (await listMembers(client, inputs.orgId)).find((u) => matches(u, inputs.loginOrEmail));
     if (!m) throw new Error(`user "${inputs.loginOrEmail}" is not listed in org ${inputs.orgId}`);
     return m;
 }
 
 /** What the SDK serializes into the state (see providerForState). */
-const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(__filename, "orgMembershipProvider", () =>
-    require("./host/org-membership"),
+const orgMembershipProviderForState = providerForState<OrgMembershipInputs, OrgMembershipOutputs>(
+    "OrgMembership",
+    __filename,
+    "orgMembershipProvider",
+    () => orgMembershipProvider,
 );
 
 /**
@@ -207,3 +213,10 @@ export class OrgMembership extends dynamic.Resource {
         );
     }
 }
+
+export const orgMembershipKind = defineKind({
+    type: "OrgMembership",
+    provider: orgMembershipProvider,
+    resource: OrgMembership,
+    file: "org-membership.ts",
+});

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
+import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, Failure } from "./validate";
 
@@ -65,7 +65,7 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
         return forResource(
             label(inputs),
             async () => {
-                const client = clientFor(resolveConnection(inputs.connection));
+                const client = clientOf(inputs.connection);
                 let orgId: number;
                 let adopted = false;
                 try {
@@ -77,7 +77,7 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
                     adopted = !e.retried;
                 }
                 const outs: OrganizationOutputs = { ...inputs, orgId, adopted };
-                return { id: ids.orgId(orgId), outs };
+                return { id: ids.organizationIds.build({ orgId }), outs };
             },
             (e) =>
                 isStatus(e, 409)
@@ -91,7 +91,7 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
     async read(id, props) {
         const p = props as OrganizationOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             const org = (await unlessGone(() => client.get<OrgBody>(`/api/orgs/${id}`)))?.data;
             return org ? { id, props: { ...p, orgId: org.id, name: org.name } } : {};
         });
@@ -102,7 +102,7 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
             label(news),
             async () => {
                 if (news.name !== olds.name) {
-                    const client = clientFor(resolveConnection(news.connection));
+                    const client = clientOf(news.connection);
                     await client.put(`/api/orgs/${id}`, { name: news.name });
                 }
                 return { outs: { ...news, orgId: olds.orgId, adopted: olds.adopted } };
@@ -113,22 +113,19 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
 
     async delete(id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
-            try {
-                await client.delete(`/api/orgs/${id}`);
-            } catch (e) {
-                if (isStatus(e, 404)) return;
-                // Grafana 10.0-10.3 answers 403 for an unknown org id: gone is gone.
-                if (isStatus(e, 403) && (await client.isGone(`/api/orgs/${id}`))) return;
-                throw e;
-            }
+            // Grafana 10.0-10.3 answers 403 for an unknown org id: the probe tells.
+            const path = `/api/orgs/${ids.organizationIds.parse(id).orgId}`;
+            await deleteIfPresent(clientOf(props.connection), path, { probe: path });
         });
     },
 });
 
 /** What the SDK serializes into the state (see providerForState). */
-const organizationProviderForState = providerForState<OrganizationInputs, OrganizationOutputs>(__filename, "organizationProvider", () =>
-    require("./host/organization"),
+const organizationProviderForState = providerForState<OrganizationInputs, OrganizationOutputs>(
+    "Organization",
+    __filename,
+    "organizationProvider",
+    () => organizationProvider,
 );
 
 /**
@@ -155,3 +152,5 @@ export class Organization extends dynamic.Resource {
         super(organizationProviderForState(), name, resourceProps(name, args, ["orgId", "name", "adopted"]), opts, "grafana", "Organization");
     }
 }
+
+export const organizationKind = defineKind({ type: "Organization", provider: organizationProvider, resource: Organization, file: "organization.ts" });

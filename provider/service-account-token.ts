@@ -1,18 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash } from "crypto";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { deepEqual } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
+import { orgForCreate, withDefaultOrg } from "./org";
+import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
-import { checkConnection, checkName, checkOptionalInteger, checkOrgId, containsUnknown, Failure, isUnknown } from "./validate";
+import { checkConnection, checkId, checkName, checkOptionalInteger, checkOrgId, containsUnknown, Failure, isUnknown } from "./validate";
 
 export interface ServiceAccountTokenArgs {
     /** The service account that owns the token (`serviceAccount.serviceAccountId`). A change replaces the token. */
     serviceAccountId: pulumi.Input<number>;
-    /** The service account's org: needed when the connection is a user (basic auth) whose current org is another one. */
+    /** The service account's org; a change replaces it. Absent: the connection's default org (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org. */
     orgId?: pulumi.Input<number>;
     /**
      * Base name of the token. Grafana's name gets a suffix (`<name>-<generation>-<6 hex>`, output `tokenName`) that
@@ -131,8 +132,8 @@ async function listTokens(client: GrafanaClient, serviceAccountId: number, orgId
 export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccountTokenInputs, ServiceAccountTokenOutputs> = defineProvider({
     async check(_olds, news) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "serviceAccountId", news.serviceAccountId, true);
-        checkOrgId(failures, "orgId", news.orgId, false);
+        checkId(failures, "serviceAccountId", news.serviceAccountId, true);
+        checkOrgId(failures, news.orgId);
         checkName(failures, "name", news.name, 180);
         checkOptionalInteger(failures, "secondsToLive", news.secondsToLive, 0);
         checkOptionalInteger(failures, "rotateBeforeExpirySeconds", news.rotateBeforeExpirySeconds, 1);
@@ -152,7 +153,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
                 });
             }
         }
-        return { inputs: news, failures };
+        return { inputs: withDefaultOrg(news), failures };
     },
 
     async diff(_id, olds, news) {
@@ -176,8 +177,8 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
         return forResource(
             label(inputs),
             async () => {
-                const client = clientFor(resolveConnection(inputs.connection));
-                const orgId = inputs.orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
+                const client = clientOf(inputs.connection);
+                const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 const path = `/api/serviceaccounts/${inputs.serviceAccountId}/tokens`;
                 // The engine checks a replacement's inputs without the old ones, so the fresh name comes from Grafana:
@@ -209,7 +210,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
                     expiration: listed?.expiration || undefined,
                     hasExpired: listed?.hasExpired ?? false,
                 };
-                return { id: ids.serviceAccountTokenId(orgId, inputs.serviceAccountId, token.id), outs };
+                return { id: ids.serviceAccountTokenIds.build({ orgId, serviceAccountId: inputs.serviceAccountId, tokenId: token.id }), outs };
             },
             (e) =>
                 isStatus(e, 404)
@@ -223,7 +224,7 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
     async read(id, props) {
         const p = props as ServiceAccountTokenOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             // 404: the service account (and with it the token) is gone.
             const tokens = await unlessGone(() => listTokens(client, p.serviceAccountId, p.orgId));
             const t = tokens?.find((x) => x.id === p.tokenId);
@@ -239,10 +240,10 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
 
     async delete(_id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
+            const client = clientOf(props.connection);
             const path = `/api/serviceaccounts/${props.serviceAccountId}/tokens`;
             const scope = { orgId: props.orgId };
-            await unlessGone(() => client.delete(`${path}/${props.tokenId}`, scope));
+            await deleteIfPresent(client, `${path}/${ids.serviceAccountTokenIds.parse(_id).tokenId}`, scope);
             // Tokens an interrupted `up` made but never recorded (their keys are lost) go too. The newest one stays
             // when it is not this one: it is the replacement this delete makes way for.
             const left = await unlessGone(() => listTokens(client, props.serviceAccountId, props.orgId));
@@ -260,9 +261,10 @@ export const serviceAccountTokenProvider: dynamic.ResourceProvider<ServiceAccoun
 
 /** What the SDK serializes into the state (see providerForState). */
 const serviceAccountTokenProviderForState = providerForState<ServiceAccountTokenInputs, ServiceAccountTokenOutputs>(
+    "ServiceAccountToken",
     __filename,
     "serviceAccountTokenProvider",
-    () => require("./host/service-account-token"),
+    () => serviceAccountTokenProvider,
 );
 
 /**
@@ -315,3 +317,10 @@ export class ServiceAccountToken extends dynamic.Resource {
         );
     }
 }
+
+export const serviceAccountTokenKind = defineKind({
+    type: "ServiceAccountToken",
+    provider: serviceAccountTokenProvider,
+    resource: ServiceAccountToken,
+    file: "service-account-token.ts",
+});

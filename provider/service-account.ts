@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
-import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
+import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
-import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
+import { orgForCreate, withDefaultOrg } from "./org";
+import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } from "./kit";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkRole, Failure } from "./validate";
 
@@ -13,8 +14,11 @@ export const SERVICE_ACCOUNT_ROLES = ["Admin", "Editor", "Viewer", "None"] as co
 export type ServiceAccountRole = (typeof SERVICE_ACCOUNT_ROLES)[number];
 
 export interface ServiceAccountArgs {
-    /** The org the service account belongs to. A change replaces it. */
-    orgId: pulumi.Input<number>;
+    /**
+     * The org the service account belongs to. A change replaces it. Absent: the connection's default org
+     * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org.
+     */
+    orgId?: pulumi.Input<number>;
     /** Display name, unique in the org (case-insensitively). Changed in place. */
     name: pulumi.Input<string>;
     /** Basic role in the org. Changed in place. */
@@ -26,7 +30,7 @@ export interface ServiceAccountArgs {
 }
 
 export interface ServiceAccountInputs extends CommonInputs {
-    orgId: number;
+    orgId?: number;
     name: string;
     role: ServiceAccountRole;
     isDisabled?: boolean;
@@ -34,6 +38,8 @@ export interface ServiceAccountInputs extends CommonInputs {
 }
 
 export interface ServiceAccountOutputs extends ServiceAccountInputs {
+    /** The org the service account belongs to. */
+    orgId: number;
     /** Grafana's numeric id of the service account (what ServiceAccountToken takes). */
     serviceAccountId: number;
     /** The login Grafana gave it (`sa-<name>`; it does not follow renames). */
@@ -71,19 +77,25 @@ async function findByName(client: GrafanaClient, orgId: number, name: string): P
 export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInputs, ServiceAccountOutputs> = defineProvider({
     async check(_olds, news) {
         const failures: Failure[] = [];
-        checkOrgId(failures, "orgId", news.orgId, true);
+        checkOrgId(failures, news.orgId);
         checkName(failures, "name", news.name);
         checkRole(failures, "role", news.role, SERVICE_ACCOUNT_ROLES);
         checkOptionalBoolean(failures, "isDisabled", news.isDisabled);
         checkConnection(failures, news.connection);
-        return { inputs: news, failures };
+        return { inputs: withDefaultOrg(news), failures };
     },
 
     async diff(_id, olds, news) {
         return diffFields(
             olds as unknown as Record<string, unknown>,
             { ...news, isDisabled: news.isDisabled ?? false } as unknown as Record<string, unknown>,
-            [{ name: "orgId", replace: true }, { name: "name" }, { name: "role" }, { name: "isDisabled" }, { name: "connection" }],
+            [
+                { name: "orgId", replace: true, absentMeansKeep: true },
+                { name: "name" },
+                { name: "role" },
+                { name: "isDisabled" },
+                { name: "connection" },
+            ],
         );
     },
 
@@ -91,8 +103,9 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
         return forResource(
             label(inputs),
             async () => {
-                const client = clientFor(resolveConnection(inputs.connection));
-                const scope = { orgId: inputs.orgId };
+                const client = clientOf(inputs.connection);
+                const orgId = await orgForCreate(client, inputs.orgId);
+                const scope = { orgId };
                 const isDisabled = inputs.isDisabled ?? false;
                 let sa: SaBody;
                 let adopted = false;
@@ -102,13 +115,13 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                     if (!isStatus(e, 400, 409) || !/already exists/i.test(e.grafanaMessage)) throw e;
                     // Made by an earlier attempt whose answer was lost, or by an `up` killed before the state was written:
                     // taken over when nothing tells it apart from what this resource makes (and it holds no token yet).
-                    const found = await findByName(client, inputs.orgId, inputs.name);
+                    const found = await findByName(client, orgId, inputs.name);
                     if (!found) throw e;
                     const same =
                         found.name === inputs.name && found.role === inputs.role && found.isDisabled === isDisabled && (found.tokens ?? 0) === 0;
                     if (!same && !e.retried) {
                         throw new Error(
-                            `${e.message}. A service account named "${found.name}" already exists in org ${inputs.orgId} (id ${found.id}, role ${found.role}, ${found.tokens ?? 0} tokens), not made by this resource: delete it in Grafana or choose another name`,
+                            `${e.message}. A service account named "${found.name}" already exists in org ${orgId} (id ${found.id}, role ${found.role}, ${found.tokens ?? 0} tokens), not made by this resource: delete it in Grafana or choose another name`,
                         );
                     }
                     sa = found;
@@ -117,8 +130,8 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                         await client.patch(`/api/serviceaccounts/${found.id}`, { role: inputs.role, isDisabled }, scope);
                     }
                 }
-                const outs: ServiceAccountOutputs = { ...inputs, isDisabled, serviceAccountId: sa.id, login: sa.login, adopted };
-                return { id: ids.serviceAccountId(inputs.orgId, sa.id), outs };
+                const outs: ServiceAccountOutputs = { ...inputs, orgId, isDisabled, serviceAccountId: sa.id, login: sa.login, adopted };
+                return { id: ids.serviceAccountIds.build({ orgId, serviceAccountId: sa.id }), outs };
             },
             roleHint(inputs.role),
         );
@@ -127,7 +140,7 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
     async read(id, props) {
         const p = props as ServiceAccountOutputs;
         return forResource(label(p), async () => {
-            const client = clientFor(resolveConnection(p.connection));
+            const client = clientOf(p.connection);
             const sa = (await unlessGone(() => client.get<SaBody>(`/api/serviceaccounts/${p.serviceAccountId}`, { orgId: p.orgId })))?.data;
             if (!sa) return {};
             return { id, props: { ...p, name: sa.name, role: sa.role as ServiceAccountRole, isDisabled: sa.isDisabled, login: sa.login } };
@@ -144,7 +157,7 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                 if (news.role !== olds.role) patch.role = news.role;
                 if (isDisabled !== (olds.isDisabled ?? false)) patch.isDisabled = isDisabled;
                 if (Object.keys(patch).length > 0) {
-                    const client = clientFor(resolveConnection(news.connection));
+                    const client = clientOf(news.connection);
                     await client.patch(`/api/serviceaccounts/${olds.serviceAccountId}`, patch, { orgId: olds.orgId });
                 }
                 const outs: ServiceAccountOutputs = {
@@ -166,25 +179,21 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
 
     async delete(_id, props) {
         await forResource(label(props), async () => {
-            const client = clientFor(resolveConnection(props.connection));
-            const path = `/api/serviceaccounts/${props.serviceAccountId}`;
-            const scope = { orgId: props.orgId };
-            try {
-                // Deleting the service account revokes its tokens too.
-                await client.delete(path, scope);
-            } catch (e) {
-                if (isStatus(e, 404)) return;
-                // Grafana 10 answers a repeated delete with 500 "Service account deletion error".
-                if (await client.isGone(path, scope)) return;
-                throw e;
-            }
+            const { orgId, serviceAccountId } = ids.serviceAccountIds.parse(_id);
+            const path = `/api/serviceaccounts/${serviceAccountId}`;
+            // Deleting the service account revokes its tokens too. Grafana 10 answers a repeated delete with 500
+            // "Service account deletion error": the probe tells.
+            await deleteIfPresent(clientOf(props.connection), path, { orgId, probe: path });
         });
     },
 });
 
 /** What the SDK serializes into the state (see providerForState). */
-const serviceAccountProviderForState = providerForState<ServiceAccountInputs, ServiceAccountOutputs>(__filename, "serviceAccountProvider", () =>
-    require("./host/service-account"),
+const serviceAccountProviderForState = providerForState<ServiceAccountInputs, ServiceAccountOutputs>(
+    "ServiceAccount",
+    __filename,
+    "serviceAccountProvider",
+    () => serviceAccountProvider,
 );
 
 /**
@@ -233,3 +242,10 @@ export class ServiceAccount extends dynamic.Resource {
         );
     }
 }
+
+export const serviceAccountKind = defineKind({
+    type: "ServiceAccount",
+    provider: serviceAccountProvider,
+    resource: ServiceAccount,
+    file: "service-account.ts",
+});

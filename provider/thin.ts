@@ -110,34 +110,36 @@ export function packageSpecifier(file: string, cwd: string = process.cwd()): str
 }
 
 /**
- * A provider object whose methods require the library by package name in the provider host (from the program
- * directory, its working directory) and call it: about 2 KB of state, no path of this machine. No comments inside:
- * they would be serialized into every resource's state.
+ * A provider object whose methods require the library's generic host entry by package name in the provider host
+ * (from the program directory, its working directory) and call the provider of `type` there: about 2 KB of state,
+ * no path of this machine. No comments inside: they would be serialized into every resource's state.
  */
-export function packageProvider<I, O>(spec: string, methods: readonly string[]): dynamic.ResourceProvider<I, O> {
-    const load = () => require(require.resolve(spec, { paths: [process.cwd()] })) as Impl;
+export function packageProvider<I, O>(spec: string, type: string, methods: readonly string[]): dynamic.ResourceProvider<I, O> {
+    const load = () => (require(require.resolve(spec, { paths: [process.cwd()] })) as { providers: Record<string, Impl> }).providers[type];
     const stub: Record<string, unknown> = {};
     for (const m of methods) stub[m] = (...a: unknown[]) => load()[m]!(...a);
     return stub as unknown as dynamic.ResourceProvider<I, O>;
 }
 
+/** The generic host entry (host/index.ts), next to the resource files: every kind's provider, keyed by type. */
+export const HOST_ENTRY = "host/index.js";
+
 /**
  * The provider object handed to the SDK for serialization, chosen once:
- * - installed under node_modules (from a tarball, a registry or a git URL): the provider's own module
- *   (provider/host/*), which the SDK serializes as a single require() line;
- * - reached by package name through a symlink (npm install <dir>, npm workspaces): a stub that requires that
- *   module by package name (the SDK would copy modules outside node_modules into the text by value);
+ * - the program reaches the library by package name (installed from a tarball, a registry or a git URL, or linked by
+ *   `npm install <dir>` or npm workspaces): a stub that requires the generic host entry by package name and calls
+ *   this kind's provider (the SDK would copy modules outside node_modules into the text by value);
  * - a checkout used from TypeScript (this repository's tests): the thin stub above, with paths.
+ * States written by 0.1.0 require provider/host/<kind>.js instead: those files stay (host/legacy-*.ts comment).
  */
-export function providerForState<I, O>(file: string, name: string, hostModule: () => unknown): () => dynamic.ResourceProvider<I, O> {
+export function providerForState<I, O>(type: string, file: string, name: string, impl: () => object): () => dynamic.ResourceProvider<I, O> {
     let chosen: dynamic.ResourceProvider<I, O> | undefined;
     return () => {
         if (chosen) return chosen;
-        if (file.split(path.sep).includes("node_modules")) return (chosen = hostModule() as dynamic.ResourceProvider<I, O>);
-        const spec = packageSpecifier(path.join(path.dirname(file), "host", path.basename(file)));
+        const spec = packageSpecifier(path.join(path.dirname(file), ...HOST_ENTRY.split("/")));
         if (spec) {
-            const methods = Object.keys(hostModule() as object).filter((m) => (METHODS as readonly string[]).includes(m));
-            return (chosen = packageProvider<I, O>(spec, methods));
+            const methods = Object.keys(impl()).filter((m) => (METHODS as readonly string[]).includes(m));
+            return (chosen = packageProvider<I, O>(spec, type, methods));
         }
         return (chosen = thinProvider<I, O>(implRef(file, name)));
     };

@@ -40,19 +40,21 @@ export function checkRole(failures: Failure[], property: string, value: unknown,
     }
 }
 
-export function checkOrgId(failures: Failure[], property: string, value: unknown, required: boolean): void {
+/** A positive integer id (serviceAccountId, teamId, ...); `required` names the field when it is absent. */
+export function checkId(failures: Failure[], property: string, value: unknown, required: boolean): void {
     if (isUnknown(value)) return;
     if (value === undefined || value === null) {
-        if (required)
-            failures.push({
-                property,
-                reason: `${property} is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)`,
-            });
+        if (required) failures.push({ property, reason: `${property} is required` });
         return;
     }
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
         failures.push({ property, reason: `${property} must be a positive integer (got ${JSON.stringify(value)})` });
     }
+}
+
+/** `orgId` is optional on every resource: absent, the org rule (org.ts) decides. */
+export function checkOrgId(failures: Failure[], value: unknown): void {
+    checkId(failures, "orgId", value, false);
 }
 
 export function checkOptionalInteger(failures: Failure[], property: string, value: unknown, min: number): void {

@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as net from "net";
 import { AddressInfo, Socket } from "net";
 import { randomBytes, randomUUID } from "crypto";
+import { AccessRules, accessRoutes } from "./access";
 import { Store, Tables } from "./store";
 import {
     DataSource,
@@ -102,7 +103,7 @@ export interface EmulatorStats {
 
 type JsonObject = Record<string, unknown>;
 
-interface Identity {
+export interface Identity {
     kind: "user" | "apikey" | "sa" | "anonymous";
     userId: number;
     login: string;
@@ -111,13 +112,13 @@ interface Identity {
     role: Role;
 }
 
-interface Reply {
+export interface Reply {
     status: number;
     body?: unknown;
     headers?: Record<string, string>;
 }
 
-interface Ctx {
+export interface Ctx {
     method: string;
     path: string;
     query: URLSearchParams;
@@ -126,7 +127,7 @@ interface Ctx {
     id: Identity;
 }
 
-type Access =
+export type Access =
     { kind: "public" } | { kind: "authenticated" } | { kind: "serverAdmin"; action: string } | { kind: "orgRole"; role: Role; action: string };
 
 interface Route {
@@ -256,6 +257,7 @@ export class Emulator {
     private readonly sockets = new Set<Socket>();
     private readonly routes: Route[];
     private readonly adminRoutes: Route[];
+    private readonly access: AccessRules;
 
     private constructor(server: http.Server, store: Store, profile: Profile, opts: EmulatorOptions) {
         this.server = server;
@@ -267,6 +269,7 @@ export class Emulator {
         if (opts.requestLog) this.requestLog = fs.openSync(opts.requestLog, "a");
         const addr = server.address() as AddressInfo;
         this.url = `${opts.https ? "https" : "http"}://127.0.0.1:${addr.port}`;
+        this.access = new AccessRules({ t: this.t, store: this.store });
         this.routes = this.buildRoutes();
         this.adminRoutes = this.buildAdminRoutes();
     }
@@ -891,6 +894,8 @@ export class Emulator {
         this.t.dashver.deleteWhere((d) => d.orgId === orgId);
         this.t.folder.deleteWhere((f) => f.orgId === orgId);
         this.t.datasource.deleteWhere((d) => d.orgId === orgId);
+        this.t.team.deleteWhere((x) => x.orgId === orgId);
+        this.t.acl.deleteWhere((x) => x.orgId === orgId);
         for (const u of this.t.user.filter((x) => x.currentOrgId === orgId)) {
             const other = this.t.member.find((m) => m.userId === u.id);
             u.currentOrgId = other ? other.orgId : 1;
@@ -1433,6 +1438,7 @@ export class Emulator {
         this.folderRoutes(add, role);
         this.dataSourceRoutes(add, role);
         this.dashboardRoutes(add, role);
+        accessRoutes({ t: this.t, store: this.store }, add, role, this.access); // teams and permission lists: access.ts
         return routes;
     }
 
@@ -1956,8 +1962,8 @@ export class Emulator {
     }
 }
 
-type AddRoute = (method: string, pattern: string, access: Access, handle: (ctx: Ctx) => Reply, body?: boolean) => void;
-type RoleAccess = (r: Role, action: string) => Access;
+export type AddRoute = (method: string, pattern: string, access: Access, handle: (ctx: Ctx) => Reply, body?: boolean) => void;
+export type RoleAccess = (r: Role, action: string) => Access;
 
 function anonymous(): Identity {
     return { kind: "anonymous", userId: 0, login: "", isServerAdmin: false, orgId: 0, role: "None" };

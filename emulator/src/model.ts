@@ -111,6 +111,35 @@ export interface DataSource {
     version: number;
 }
 
+export interface TeamMember {
+    userId: number;
+    /** 0 member, 4 team admin (docs team: members' "permission") */
+    permission: number;
+}
+export interface Team {
+    id: number;
+    orgId: number;
+    name: string;
+    email: string;
+    created: string;
+    members: TeamMember[];
+}
+/** One permission item of a folder or dashboard: a role, a team or a user, with 1 View, 2 Edit or 4 Admin. */
+export interface AclItem {
+    role?: "Viewer" | "Editor";
+    teamId?: number;
+    userId?: number;
+    permission: 1 | 2 | 4;
+}
+export const PERMISSION_NAMES: Record<number, string> = { 1: "View", 2: "Edit", 4: "Admin" };
+/** The permission list of one folder or dashboard, once set (before that: the defaults, see access.ts). */
+export interface Acl {
+    orgId: number;
+    kind: "folder" | "dashboard";
+    uid: string;
+    items: AclItem[];
+}
+
 /** The kinds of rows a store holds, and their primary keys. */
 export interface Kinds {
     user: User;
@@ -122,9 +151,11 @@ export interface Kinds {
     dashver: DashboardVersion;
     folder: Folder;
     datasource: DataSource;
+    team: Team;
+    acl: Acl;
 }
 export type Kind = keyof Kinds;
-export const KINDS: Kind[] = ["user", "org", "member", "apikey", "sa", "dashboard", "dashver", "folder", "datasource"];
+export const KINDS: Kind[] = ["user", "org", "member", "apikey", "sa", "dashboard", "dashver", "folder", "datasource", "team", "acl"];
 
 export function keyOf<K extends Kind>(kind: K, o: Kinds[K]): string {
     switch (kind) {
@@ -138,6 +169,10 @@ export function keyOf<K extends Kind>(kind: K, o: Kinds[K]): string {
             const d = o as { orgId: number; uid: string };
             return `${d.orgId}/${d.uid}`;
         }
+        case "acl": {
+            const a = o as Acl;
+            return `${a.orgId}/${a.kind}/${a.uid}`;
+        }
         case "dashver": {
             const v = o as DashboardVersion;
             return `${v.orgId}/${v.uid}/${v.version}`;
@@ -149,8 +184,8 @@ export function keyOf<K extends Kind>(kind: K, o: Kinds[K]): string {
 
 /** Id sequences; as in Grafana, users and service accounts share one (the user table), keys and tokens another
  *  (api_key), dashboards and folders a third (the dashboard table, before 13's folder table). */
-export type Sequence = "user" | "org" | "apikey" | "dashboard" | "datasource";
-export const SEQUENCES: Sequence[] = ["user", "org", "apikey", "dashboard", "datasource"];
+export type Sequence = "user" | "org" | "apikey" | "dashboard" | "datasource" | "team";
+export const SEQUENCES: Sequence[] = ["user", "org", "apikey", "dashboard", "datasource", "team"];
 
 export const SNAPSHOT_FORMAT = "grafana-emulator-snapshot/1";
 export interface Snapshot {

@@ -404,4 +404,26 @@ describe("Grafana API emulator (in-process)", () => {
         const again = await call(g, "POST", "/api/orgs", { auth: ADMIN, body: { name: "Half" } });
         expect([again.status, again.body.message]).toEqual([409, "Organization name taken"]);
     });
+
+    test("teams: a name is unique per org (409), members only of the org, a non-admin sees only its own teams; an org's deletion takes its teams", async () => {
+        await start({ version: "12.1.0" });
+        const orgId = (await call(g, "POST", "/api/orgs", { auth: ADMIN, body: { name: "Teams" } })).body.orgId as number;
+        const made = await call(g, "POST", "/api/teams", { auth: ADMIN, org: orgId, body: { name: "SRE" } });
+        expect(made.body).toEqual({ message: "Team created", teamId: expect.any(Number) });
+        const teamId = made.body.teamId as number;
+        expect((await call(g, "POST", "/api/teams", { auth: ADMIN, org: orgId, body: { name: "sre" } })).status).toBe(409);
+        // The same name in another org is another team.
+        expect((await call(g, "POST", "/api/teams", { auth: ADMIN, org: 1, body: { name: "SRE" } })).status).toBe(200);
+        const bob = g.addUser("bob", { password: "bob-pw" });
+        // bob is in org 1 only: not a member of orgId, so not addable there
+        expect((await call(g, "POST", `/api/teams/${teamId}/members`, { auth: ADMIN, org: orgId, body: { userId: bob } })).status).toBe(404);
+        await call(g, "POST", `/api/orgs/${orgId}/users`, { auth: ADMIN, body: { loginOrEmail: "bob", role: "Viewer" } });
+        expect((await call(g, "POST", `/api/teams/${teamId}/members`, { auth: ADMIN, org: orgId, body: { userId: bob } })).status).toBe(200);
+        expect((await call(g, "POST", `/api/teams/${teamId}/members`, { auth: ADMIN, org: orgId, body: { userId: bob } })).status).toBe(400);
+        const bobAuth = basic("bob", "bob-pw");
+        expect((await call(g, "GET", "/api/teams/search", { auth: bobAuth, org: orgId })).body.totalCount).toBe(1);
+        expect((await call(g, "POST", "/api/teams", { auth: bobAuth, org: orgId, body: { name: "Viewers' own" } })).status).toBe(403);
+        expect((await call(g, "DELETE", `/api/orgs/${orgId}`, { auth: ADMIN })).status).toBe(200);
+        expect((await call(g, "GET", `/api/teams/${teamId}`, { auth: ADMIN, org: 1 })).status).toBe(404);
+    });
 });

@@ -7,8 +7,12 @@ import * as path from "path";
 import { apiKeyProvider } from "../../provider/api-key";
 import { processState } from "../../provider/connection";
 import { dashboardProvider } from "../../provider/dashboard";
+import { dataSourceProvider } from "../../provider/data-source";
+import { folderProvider } from "../../provider/folder";
 import { organizationProvider as org } from "../../provider/organization";
 import { orgMembershipProvider } from "../../provider/org-membership";
+import { serviceAccountProvider } from "../../provider/service-account";
+import { serviceAccountTokenProvider } from "../../provider/service-account-token";
 import { FakeGrafana } from "../support/fake-grafana";
 import { ADMIN_PASSWORD, errorOf, newProviderProcess } from "../support/provider-env";
 import { makeTestPki, TestPki } from "../support/tls";
@@ -205,7 +209,7 @@ describe("precedence: resource connection > stack config (grafana:*) > env, per 
         expect(Date.now() - started).toBeLessThan(700);
     });
 
-    it("orgId: the default org for OrgMembership, ApiKey and Dashboard without their own, with basic auth only", async () => {
+    it("orgId: one rule for every org-scoped kind: own orgId, else the configured default (basic auth), else the credential's org", async () => {
         fake = await FakeGrafana.start({ adminPassword: ADMIN_PASSWORD });
         process.env.GRAFANA_URL = fake.url;
         const created = await org.create(orgInputs());
@@ -213,13 +217,27 @@ describe("precedence: resource connection > stack config (grafana:*) > env, per 
         process.env.GRAFANA_ORG_ID = "1";
         await configure({ "grafana:orgId": String(orgId) });
 
-        const m = await orgMembershipProvider.check!({} as never, { loginOrEmail: "admin", role: "Admin", __resourceName: "m" } as never);
-        expect(m.failures).toEqual([]);
-        expect(m.inputs!.orgId).toBe(orgId);
+        // check fills the default in (no HTTP: previews stay free of calls), on every kind
+        const before = fake.requests.length;
+        const kinds: [string, { check?: (o: never, n: never) => Promise<{ inputs?: unknown; failures?: unknown[] }> }, Record<string, unknown>][] = [
+            ["OrgMembership", orgMembershipProvider, { loginOrEmail: "admin", role: "Admin" }],
+            ["ApiKey", apiKeyProvider, { name: "k", role: "Admin" }],
+            ["Dashboard", dashboardProvider, { dashboard: { title: "T" } }],
+            ["Folder", folderProvider, { title: "F", __autoUid: "f" }],
+            ["DataSource", dataSourceProvider, { name: "P", type: "prometheus", __autoUid: "p" }],
+            ["ServiceAccount", serviceAccountProvider, { name: "sa", role: "Viewer" }],
+            ["ServiceAccountToken", serviceAccountTokenProvider, { serviceAccountId: 3, name: "t" }],
+        ];
+        for (const [kind, p, args] of kinds) {
+            const r = await p.check!({} as never, { ...args, __resourceName: kind } as never);
+            expect({ kind, failures: r.failures, orgId: (r.inputs as { orgId?: number }).orgId }).toEqual({ kind, failures: [], orgId });
+        }
+        expect(fake.requests.length).toBe(before);
         const k = await apiKeyProvider.check!({} as never, { name: "k", role: "Admin", __resourceName: "k", connection: { orgId: 1 } } as never);
         expect(k.inputs!.orgId).toBe(1); // the resource's connection.orgId beats grafana:orgId
+        const own = await folderProvider.check!({} as never, { title: "F", __resourceName: "f", orgId: 1 } as never);
+        expect(own.inputs!.orgId).toBe(1); // and the resource's own orgId beats both
         const d = await dashboardProvider.check!({} as never, { dashboard: { title: "T" }, __resourceName: "d" } as never);
-        expect(d.inputs!.orgId).toBe(orgId);
         const saved = await dashboardProvider.create(d.inputs!);
         expect(saved.outs!.orgId).toBe(orgId);
         expect(fake.dashboards(orgId).map((x) => x.uid)).toEqual([saved.id]);
@@ -231,16 +249,15 @@ describe("precedence: resource connection > stack config (grafana:*) > env, per 
             { dashboard: { title: "T" }, __resourceName: "d", connection: { auth: "glsa_token" } } as never,
         );
         expect(withToken.inputs!.orgId).toBeUndefined();
-        // and without any default the required orgId fails, naming where a default can come from
+        // without any default, orgId stays absent and create takes the credential's org (the admin's current org, 1)
         delete process.env.GRAFANA_ORG_ID;
         processState().stackConfig = {};
-        const none = await apiKeyProvider.check!({} as never, { name: "k", role: "Admin", __resourceName: "k" } as never);
-        expect(none.failures).toEqual([
-            {
-                property: "orgId",
-                reason: "orgId is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)",
-            },
-        ]);
+        const none = await serviceAccountProvider.check!({} as never, { name: "bot", role: "Viewer", __resourceName: "bot" } as never);
+        expect(none.failures).toEqual([]);
+        expect(none.inputs!.orgId).toBeUndefined();
+        const sa = await serviceAccountProvider.create(none.inputs!);
+        expect(sa.outs!.orgId).toBe(1);
+        expect(sa.id).toBe(`1:${sa.outs!.serviceAccountId}`);
     });
 });
 

@@ -1,5 +1,6 @@
 // The library as users get it: compiled to dist/ and installed under node_modules. The SDK then serializes each
-// provider as one require() of its provider/host module, and the provider host loads it by package name.
+// provider as a small stub that requires the generic host entry (dist/host/index.js) by package name and calls the
+// kind's provider; the per-kind host files that states of 0.1.0 require keep loading.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -37,14 +38,19 @@ d.uid.apply(async () => {
     const text = seen.d;
     const provider = require("require-from-string")(text).handler();
     const checked = await provider.check({}, { dashboard: { title: "" }, __resourceName: "d" });
-    console.log(JSON.stringify({ text, failures: checked.failures }));
+    const legacy = require("pulumi-grafana-dynamic/dist/host/dashboard.js");
+    const old = await legacy.check({}, { dashboard: { title: "" }, __resourceName: "d" });
+    console.log(JSON.stringify({ text, failures: checked.failures, legacy: old.failures }));
 });
 `;
 
-test("an installed library serializes each provider as a single require() and the host can load it", () => {
+test("an installed library serializes each provider as a stub naming the package and the kind, and the host can load it", () => {
     const out = execFileSync(process.execPath, ["-e", script], { cwd: prog, env: { PATH: process.env.PATH, HOME: process.env.HOME } }).toString();
-    const { text, failures } = JSON.parse(out.trim().split("\n").pop()!) as { text: string; failures: unknown };
-    expect(text).toContain('require("pulumi-grafana-dynamic/dist/host/dashboard.js")');
-    expect(text.length).toBeLessThan(1024);
+    const { text, failures, legacy } = JSON.parse(out.trim().split("\n").pop()!) as { text: string; failures: unknown; legacy: unknown };
+    expect(text).toContain('"pulumi-grafana-dynamic/dist/host/index.js"');
+    expect(text).toContain('"Dashboard"');
+    expect(text).not.toContain(prog);
+    expect(text.length).toBeLessThan(2560);
     expect(failures).toEqual([{ property: "dashboard.title", reason: "dashboard.title must be a non-empty string" }]);
+    expect(legacy).toEqual(failures);
 });

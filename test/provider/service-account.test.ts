@@ -10,6 +10,10 @@ import {
 } from "../../provider/service-account-token";
 import { FakeGrafana } from "../support/fake-grafana";
 import { errorOf, newProviderProcess, startFake } from "../support/provider-env";
+import { serviceAccountTokenIds } from "../../provider/ids";
+
+/** The id create gave a token (delete works from it). */
+const idOf = (t: { orgId: number; serviceAccountId: number; tokenId: number }) => serviceAccountTokenIds.build(t);
 
 let fake: FakeGrafana;
 let orgId: number;
@@ -212,7 +216,7 @@ describe("ServiceAccountToken", () => {
         expect(again.tokenName).toBe(tokenNameFor("ci", "seed-tok", 2));
         const rotated = (await tp.create(await checkedToken({}, { serviceAccountId: bot.serviceAccountId, orgId, name: "ci" }))).outs!;
         expect(rotated.tokenName).toBe(tokenNameFor("ci", "seed-tok", 3));
-        await tp.delete!("x", again);
+        await tp.delete!(idOf(again), again);
         expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => t.name)).toEqual([rotated.tokenName]);
         expect(await orgOf(rotated.key)).toBe(orgId);
         for (const k of [first.key, again.key]) expect(await orgOf(k)).toBe(401);
@@ -220,7 +224,7 @@ describe("ServiceAccountToken", () => {
         await tp.create(
             await checkedToken({}, { __resourceName: "other", __nameSeed: "other-seed", serviceAccountId: bot.serviceAccountId, orgId, name: "ci" }),
         );
-        await tp.delete!("x", rotated);
+        await tp.delete!(idOf(rotated), rotated);
         expect(fake.serviceAccounts(orgId)[0].tokens.map((t) => t.name)).toEqual([tokenNameFor("ci", "other-seed", 1)]);
     });
 

@@ -62,19 +62,19 @@ describe("thin provider stub", () => {
         fs.mkdirSync(path.join(lib, "dist", "host"), { recursive: true });
         fs.writeFileSync(path.join(lib, "package.json"), JSON.stringify({ name: "pulumi-grafana-dynamic" }));
         fs.writeFileSync(
-            path.join(lib, "dist", "host", "x.js"),
-            "module.exports = { async check(o, n) { return { inputs: { ...n, via: 'link' } }; } };",
+            path.join(lib, "dist", "host", "index.js"),
+            "module.exports = { providers: { X: { async check(o, n) { return { inputs: { ...n, via: 'link' } }; } } } };",
         );
         const prog = path.join(root, "prog");
         fs.mkdirSync(path.join(prog, "node_modules"), { recursive: true });
         fs.symlinkSync(lib, path.join(prog, "node_modules", "pulumi-grafana-dynamic"));
         const cwd = process.cwd();
         try {
-            const file = path.join(lib, "dist", "host", "x.js");
-            expect(packageSpecifier(file, prog)).toBe("pulumi-grafana-dynamic/dist/host/x.js");
+            const file = path.join(lib, "dist", "host", "index.js");
+            expect(packageSpecifier(file, prog)).toBe("pulumi-grafana-dynamic/dist/host/index.js");
             expect(packageSpecifier(file, root)).toBeUndefined(); // not reachable by name from there
             process.chdir(prog);
-            const stub = packageProvider<Record<string, string>, unknown>("pulumi-grafana-dynamic/dist/host/x.js", ["check"]);
+            const stub = packageProvider<Record<string, string>, unknown>("pulumi-grafana-dynamic/dist/host/index.js", "X", ["check"]);
             expect(Object.keys(stub)).toEqual(["check"]);
             expect((await stub.check!({}, { a: "1" })).inputs).toEqual({ a: "1", via: "link" });
         } finally {

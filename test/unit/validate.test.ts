@@ -1,4 +1,15 @@
-import { checkConnection, checkName, checkOrgId, checkRole, checkUid, containsUnknown, Failure, ORG_ROLES, UNKNOWN } from "../../provider/validate";
+import {
+    checkConnection,
+    checkId,
+    checkName,
+    checkOrgId,
+    checkRole,
+    checkUid,
+    containsUnknown,
+    Failure,
+    ORG_ROLES,
+    UNKNOWN,
+} from "../../provider/validate";
 
 function run(fn: (f: Failure[]) => void): Failure[] {
     const f: Failure[] = [];
@@ -22,19 +33,17 @@ describe("field checks", () => {
         expect(run((f) => checkRole(f, "role", "Owner", ORG_ROLES))).toHaveLength(1);
     });
 
-    it("requires a positive integer orgId, but lets unknown values through in preview", () => {
-        expect(run((f) => checkOrgId(f, "orgId", 0, true))).toHaveLength(1);
-        expect(run((f) => checkOrgId(f, "orgId", 1.5, true))).toHaveLength(1);
-        expect(run((f) => checkOrgId(f, "orgId", "3", true))).toHaveLength(1);
-        expect(run((f) => checkOrgId(f, "orgId", undefined, true))).toEqual([
-            {
-                property: "orgId",
-                reason: "orgId is required (or set a default org with basic auth: connection.orgId, grafana:orgId or GRAFANA_ORG_ID)",
-            },
+    it("takes a positive integer id, names a required one when absent, and lets unknown values through in preview", () => {
+        expect(run((f) => checkOrgId(f, 0))).toHaveLength(1);
+        expect(run((f) => checkOrgId(f, 1.5))).toHaveLength(1);
+        expect(run((f) => checkOrgId(f, "3"))).toEqual([{ property: "orgId", reason: 'orgId must be a positive integer (got "3")' }]);
+        expect(run((f) => checkOrgId(f, undefined))).toEqual([]); // the org rule decides (org.ts)
+        expect(run((f) => checkOrgId(f, UNKNOWN))).toEqual([]);
+        expect(run((f) => checkOrgId(f, 7))).toEqual([]);
+        expect(run((f) => checkId(f, "serviceAccountId", undefined, true))).toEqual([
+            { property: "serviceAccountId", reason: "serviceAccountId is required" },
         ]);
-        expect(run((f) => checkOrgId(f, "orgId", undefined, false))).toEqual([]);
-        expect(run((f) => checkOrgId(f, "orgId", UNKNOWN, true))).toEqual([]);
-        expect(run((f) => checkOrgId(f, "orgId", 7, true))).toEqual([]);
+        expect(run((f) => checkId(f, "serviceAccountId", 0, true))).toHaveLength(1);
     });
 
     it("applies Grafana's uid rules: at most 40 characters of [a-zA-Z0-9-_]", () => {

@@ -1,4 +1,5 @@
 import { Case } from "../types";
+import { accessCases } from "./access";
 import { apiKeyCases } from "./api-keys";
 import { dashboardCases } from "./dashboards";
 import { dataSourceCases } from "./data-sources";
@@ -19,4 +20,5 @@ export const CASES: Case[] = [
     ...dataSourceCases,
     ...tutorialCases,
     ...faultCases,
+    ...accessCases,
 ];
