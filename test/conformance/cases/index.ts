@@ -1,5 +1,6 @@
 import { Case } from "../types";
 import { apiKeyCases } from "./api-keys";
+import { apisCases } from "./apis";
 import { dashboardCases } from "./dashboards";
 import { dataSourceCases } from "./data-sources";
 import { faultCases } from "./faults";
@@ -19,4 +20,5 @@ export const CASES: Case[] = [
     ...dataSourceCases,
     ...tutorialCases,
     ...faultCases,
+    ...apisCases,
 ];
