@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash, randomBytes } from "crypto";
+import * as appPlatform from "./app-platform";
 import { clientFor, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues, defaultOrgId, resolveConnection } from "./connection";
 import {
@@ -20,6 +21,7 @@ import {
 } from "./dashboard-json";
 import { diffFields } from "./diff";
 import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
+import { serverApis } from "./server-version";
 import { providerForState } from "./thin";
 import {
     checkConnection,
@@ -90,8 +92,8 @@ export interface DashboardOutputs extends Omit<DashboardInputs, "dashboard"> {
     path?: string;
     /** Grafana's version number of the dashboard, raised by every save. */
     version: number;
-    /** Grafana's numeric id of the dashboard. */
-    dashboardId: number;
+    /** Grafana's numeric id of the dashboard; absent where the server has none (app-platform API without the legacy id). */
+    dashboardId?: number;
     /** The org the dashboard is saved in. */
     orgId: number;
     /** The dashboard's title. */
@@ -108,7 +110,7 @@ export interface DashboardOutputs extends Omit<DashboardInputs, "dashboard"> {
 }
 
 interface SaveResult {
-    id: number;
+    id?: number;
     uid: string;
     url: string;
     version: number;
@@ -154,6 +156,9 @@ function sourceHash(dashboard: unknown, inputs: unknown): string {
 }
 
 async function fetchDashboard(client: GrafanaClient, uid: string, orgId: number | undefined): Promise<GetResult> {
+    // 12.x/13.x: the app-platform API (server-version.ts, app-platform.ts)
+    const apis = await serverApis(client);
+    if (apis.dashboards) return appPlatform.getDashboard(client, apis, uid, orgId);
     return (await client.get<GetResult>(`/api/dashboards/uid/${encodeURIComponent(uid)}`, { orgId })).data;
 }
 
@@ -189,18 +194,30 @@ interface SaveOptions {
 async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOptions, base: string): Promise<SavedFields> {
     const desired = model(inputs);
     const want = modelHash(inputs, desired);
-    const post = (version: number | undefined, overwrite: boolean) =>
-        client.post<SaveResult>(
-            "/api/dashboards/db",
-            {
-                dashboard: { ...desired, id: null, uid: opts.uid, version },
-                // Always sent: a save without folderUid moves the dashboard to the root.
-                folderUid: inputs.folderUid ?? "",
-                message: inputs.message,
-                overwrite,
-            },
-            { orgId: inputs.orgId },
-        );
+    const apis = await serverApis(client);
+    const post = async (version: number | undefined, overwrite: boolean): Promise<{ data: SaveResult }> =>
+        apis.dashboards
+            ? {
+                  data: await appPlatform.saveDashboard(client, apis, inputs.orgId, {
+                      uid: opts.uid,
+                      model: desired,
+                      folderUid: inputs.folderUid,
+                      message: inputs.message,
+                      version,
+                      overwrite,
+                  }),
+              }
+            : client.post<SaveResult>(
+                  "/api/dashboards/db",
+                  {
+                      dashboard: { ...desired, id: null, uid: opts.uid, version },
+                      // Always sent: a save without folderUid moves the dashboard to the root.
+                      folderUid: inputs.folderUid ?? "",
+                      message: inputs.message,
+                      overwrite,
+                  },
+                  { orgId: inputs.orgId },
+              );
     let saved: SaveResult | undefined;
     let version = opts.version;
     let ours = opts.ours;
@@ -208,10 +225,16 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
         try {
             saved = (await post(version, opts.overwrite)).data;
         } catch (e) {
-            if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
+            // 409: the app-platform API's conflict or taken name, handled as the legacy 412
+            if (!(isStatus(e, 412, 409) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
             const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
             if (existing && holds(existing, want, inputs.folderUid, opts.rewrites)) {
-                saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
+                saved = {
+                    id: typeof existing.dashboard.id === "number" ? existing.dashboard.id : undefined,
+                    uid: opts.uid,
+                    url: existing.meta.url,
+                    version: existing.meta.version,
+                };
             } else if (existing && ours) {
                 // Our own earlier attempt, made from an older model: save over it.
                 version = existing.meta.version;
@@ -283,7 +306,10 @@ async function withStoredConnection<T>(p: DashboardOutputs, fn: (client: Grafana
 
 function saveHint(inputs: DashboardInputs, orgId: number | undefined) {
     return (e: unknown): string | undefined => {
-        if (isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage)) {
+        if (
+            (isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage)) ||
+            (isStatus(e, 409) && /changed|modified/i.test(e.grafanaMessage))
+        ) {
             return "The dashboard was changed outside this stack: run `pulumi refresh` to see the change, or set overwrite: true to replace it";
         }
         if (isStatus(e, 400) && /folder not found/i.test(e.grafanaMessage)) {
@@ -386,7 +412,9 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                 return { id: saved.uid, outs };
             },
             (e) =>
-                isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage) && !inputs.overwrite
+                ((isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage)) ||
+                    (isStatus(e, 409) && /already exists/i.test(e.grafanaMessage))) &&
+                !inputs.overwrite
                     ? `A dashboard with uid "${inputs.uid}" already exists in this org with other content; set overwrite: true to take it over (destroy then deletes it)`
                     : saveHint(inputs, orgHint.orgId)(e),
         );
@@ -449,7 +477,11 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
     async delete(id, props) {
         await forResource(label(props), async () => {
             await unlessGone(() =>
-                withStoredConnection(props, (client) => client.delete(`/api/dashboards/uid/${encodeURIComponent(id)}`, { orgId: props.orgId })),
+                withStoredConnection(props, async (client) => {
+                    const apis = await serverApis(client);
+                    if (apis.dashboards) return appPlatform.deleteDashboard(client, apis, id, props.orgId);
+                    return client.delete(`/api/dashboards/uid/${encodeURIComponent(id)}`, { orgId: props.orgId });
+                }),
             );
         });
     },
@@ -524,8 +556,8 @@ export class Dashboard extends dynamic.Resource {
     declare public readonly path: pulumi.Output<string>;
     /** Grafana's version of the dashboard, raised by every save. */
     declare public readonly version: pulumi.Output<number>;
-    /** Grafana's numeric id of the dashboard. */
-    declare public readonly dashboardId: pulumi.Output<number>;
+    /** Grafana's numeric id of the dashboard; undefined where the server has none (see README, supported versions). */
+    declare public readonly dashboardId: pulumi.Output<number | undefined>;
     /** The org the dashboard is saved in. */
     declare public readonly orgId: pulumi.Output<number>;
     /** The dashboard's title. */
