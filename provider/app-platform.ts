@@ -4,6 +4,7 @@
 // concurrency by metadata.resourceVersion, a stale one answered 409 Conflict (handled as the legacy 412).
 import type { GrafanaClient, GrafanaError, HttpMethod } from "./client";
 import { isStatus, unlessGone } from "./client";
+import { isV2Stored, V2_API_VERSION } from "./dashboard-v2";
 import type { ServerApis } from "./server-version";
 
 type JsonObject = Record<string, unknown>;
@@ -73,11 +74,6 @@ export interface AppDashboard {
     v2: boolean;
 }
 
-/** Whether a model is a schema v2 resource ({apiVersion: "dashboard.grafana.app/v2…", kind, spec}). */
-export function isV2Model(m: JsonObject): boolean {
-    return typeof m.apiVersion === "string" && /^dashboard\.grafana\.app\/v2/.test(m.apiVersion) && typeof m.spec === "object";
-}
-
 function dashPath(apis: ServerApis, orgId: number, v2: boolean, name?: string): string {
     const d = apis.dashboards!;
     return `/apis/${DASH}/${v2 ? d.v2 : d.v1}/namespaces/${namespaceOf(orgId)}/dashboards${name === undefined ? "" : `/${encodeURIComponent(name)}`}`;
@@ -89,9 +85,9 @@ function toDashboard(o: K8sObject, v2: boolean): AppDashboard {
     const title = typeof o.spec.title === "string" ? o.spec.title : "";
     const id = internalId(o);
     // v1: the classic model, as the legacy GET gives it (uid and version set by the server); v2: the resource as
-    // Grafana 13 exports it (apiVersion, kind, spec; metadata is the server's)
+    // Grafana 13 exports it (kind, spec; apiVersion as stored in this package, dashboard-v2.ts; metadata is the server's)
     const dashboard: JsonObject = v2
-        ? { apiVersion: o.apiVersion, kind: "Dashboard", spec: o.spec }
+        ? { apiVersion: V2_API_VERSION, kind: "Dashboard", spec: o.spec }
         : { ...o.spec, uid, version, ...(id !== undefined ? { id } : {}) };
     return {
         dashboard,
@@ -144,7 +140,7 @@ export async function saveDashboard(
     s: AppSave,
 ): Promise<{ id?: number; uid: string; url: string; version: number }> {
     const org = await orgOf(client, orgId);
-    const v2 = isV2Model(s.model);
+    const v2 = isV2Stored(s.model);
     const spec: JsonObject = v2 ? { ...(s.model.spec as JsonObject) } : { ...s.model, uid: s.uid };
     if (!v2) {
         delete spec.id;

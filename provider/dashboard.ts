@@ -13,12 +13,12 @@ import {
     isJsonObject,
     JsonObject,
     modelText,
-    parseDashboard,
     parseModelText,
     Rewrite,
     storedModel,
     undoRewrites,
 } from "./dashboard-json";
+import { isV2Stored, parseAnyDashboard, titleOf, v2Unsupported } from "./dashboard-v2";
 import { diffFields } from "./diff";
 import { CommonInputs, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
 import { serverApis } from "./server-version";
@@ -195,6 +195,7 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
     const desired = model(inputs);
     const want = modelHash(inputs, desired);
     const apis = await serverApis(client);
+    if (isV2Stored(desired) && !apis.dashboards) throw new Error(v2Unsupported(apis.version, client.url));
     const post = async (version: number | undefined, overwrite: boolean): Promise<{ data: SaveResult }> =>
         apis.dashboards
             ? {
@@ -259,7 +260,7 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
         path: saved.url,
         version: saved.version,
         dashboardId: saved.id,
-        title: String(desired.title),
+        title: titleOf(desired),
         dashboardHash: want,
         serverHash: dashboardHash(stored.dashboard),
         serverRewrites: rewrites.length <= MAX_REWRITES ? rewrites : undefined,
@@ -353,7 +354,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         if (failures.length === 0 && source && o.__sourceHash === source && typeof o.dashboard === "string" && o.__modelHash) {
             return { inputs: { ...news, dashboard: o.dashboard, uid: o.uid, __sourceHash: source, __modelHash: o.__modelHash }, failures };
         }
-        const parsed = parseDashboard(raw.dashboard);
+        const parsed = parseAnyDashboard(raw.dashboard); // v1, or a schema v2 resource/spec (dashboard-v2.ts)
         failures.push(...parsed.failures);
         if (!parsed.dashboard || failures.length > 0) return { inputs: news, failures };
         if (isUnknown(raw.inputs)) return { inputs: { ...news, dashboard: modelText(storedModel(parsed.dashboard)) }, failures };
@@ -440,7 +441,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                 path: got.meta.url,
                 version: got.meta.version,
                 folderUid: got.meta.folderUid || undefined,
-                title: String(got.dashboard.title),
+                title: titleOf(got.dashboard),
                 dashboardHash: drifted ? (liveHash ?? dashboardHash(asDeclared)) : p.dashboardHash,
             };
             if (!drifted) return { id, props: outs };
