@@ -138,6 +138,21 @@ describe("Folder on the 13.x profile: /apis/folder.grafana.app/v1, no numeric id
         await folderProvider.delete!(b.c.id, b.c.outs!);
         expect(fake.folderList(orgId)).toEqual([]);
     });
+
+    it("a create whose first attempt was applied but not answered adopts that folder (409 AlreadyExists read back)", async () => {
+        const r = await fetch(`${fake.url}/apis/folder.grafana.app/v1/namespaces/org-${orgId}/folders`, {
+            method: "POST",
+            headers: { Authorization: ADMIN, "Content-Type": "application/json", "X-Grafana-Org-Id": String(orgId) },
+            body: JSON.stringify({ metadata: { name: "auto-lost" }, spec: { title: "lost" } }),
+        });
+        expect(r.status).toBe(201);
+        const ins = (
+            await folderProvider.check!({} as never, { __resourceName: "lost", __autoUid: "auto-lost", title: "Lost (declared)", orgId } as never)
+        ).inputs!;
+        const c = await folderProvider.create(ins);
+        expect(c.outs).toMatchObject({ uid: "auto-lost", title: "Lost (declared)", version: 2 });
+        expect(fake.folderList(orgId)).toEqual([{ uid: "auto-lost", title: "Lost (declared)", parentUid: "", version: 2 }]);
+    });
 });
 
 describe("a stack made on 10.0, the same store then served as 13.x", () => {
