@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { createHash, randomBytes } from "crypto";
+import * as appPlatform from "./app-platform";
 import { clientFor, clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, reportOverload, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
 import * as ids from "./ids";
@@ -14,14 +15,15 @@ import {
     isJsonObject,
     JsonObject,
     modelText,
-    parseDashboard,
     parseModelText,
     Rewrite,
     storedModel,
     undoRewrites,
 } from "./dashboard-json";
+import { isV2Stored, parseAnyDashboard, titleOf, v2Unsupported } from "./dashboard-v2";
 import { diffFields } from "./diff";
 import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
+import { serverApis } from "./server-version";
 import { providerForState } from "./thin";
 import {
     checkConnection,
@@ -92,8 +94,8 @@ export interface DashboardOutputs extends Omit<DashboardInputs, "dashboard"> {
     path?: string;
     /** Grafana's version number of the dashboard, raised by every save. */
     version: number;
-    /** Grafana's numeric id of the dashboard. */
-    dashboardId: number;
+    /** Grafana's numeric id of the dashboard; absent where the server has none (app-platform API without the legacy id). */
+    dashboardId?: number;
     /** The org the dashboard is saved in. */
     orgId: number;
     /** The dashboard's title. */
@@ -110,7 +112,7 @@ export interface DashboardOutputs extends Omit<DashboardInputs, "dashboard"> {
 }
 
 interface SaveResult {
-    id: number;
+    id?: number;
     uid: string;
     url: string;
     version: number;
@@ -156,6 +158,9 @@ function sourceHash(dashboard: unknown, inputs: unknown): string {
 }
 
 async function fetchDashboard(client: GrafanaClient, uid: string, orgId: number | undefined): Promise<GetResult> {
+    // 12.x/13.x: the app-platform API (server-version.ts, app-platform.ts)
+    const apis = await serverApis(client);
+    if (apis.dashboards) return appPlatform.getDashboard(client, apis, uid, orgId);
     return (await client.get<GetResult>(`/api/dashboards/uid/${encodeURIComponent(uid)}`, { orgId })).data;
 }
 
@@ -191,18 +196,31 @@ interface SaveOptions {
 async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOptions, base: string): Promise<SavedFields> {
     const desired = model(inputs);
     const want = modelHash(inputs, desired);
-    const post = (version: number | undefined, overwrite: boolean) =>
-        client.post<SaveResult>(
-            "/api/dashboards/db",
-            {
-                dashboard: { ...desired, id: null, uid: opts.uid, version },
-                // Always sent: a save without folderUid moves the dashboard to the root.
-                folderUid: inputs.folderUid ?? "",
-                message: inputs.message,
-                overwrite,
-            },
-            { orgId: inputs.orgId },
-        );
+    const apis = await serverApis(client);
+    if (isV2Stored(desired) && !apis.dashboards) throw new Error(v2Unsupported(apis.version, client.url));
+    const post = async (version: number | undefined, overwrite: boolean): Promise<{ data: SaveResult }> =>
+        apis.dashboards
+            ? {
+                  data: await appPlatform.saveDashboard(client, apis, inputs.orgId, {
+                      uid: opts.uid,
+                      model: desired,
+                      folderUid: inputs.folderUid,
+                      message: inputs.message,
+                      version,
+                      overwrite,
+                  }),
+              }
+            : client.post<SaveResult>(
+                  "/api/dashboards/db",
+                  {
+                      dashboard: { ...desired, id: null, uid: opts.uid, version },
+                      // Always sent: a save without folderUid moves the dashboard to the root.
+                      folderUid: inputs.folderUid ?? "",
+                      message: inputs.message,
+                      overwrite,
+                  },
+                  { orgId: inputs.orgId },
+              );
     let saved: SaveResult | undefined;
     let version = opts.version;
     let ours = opts.ours;
@@ -210,10 +228,16 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
         try {
             saved = (await post(version, opts.overwrite)).data;
         } catch (e) {
-            if (!(isStatus(e, 412) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
+            // 409: the app-platform API's conflict or taken name, handled as the legacy 412
+            if (!(isStatus(e, 412, 409) || (isStatus(e, 400) && /same (name|uid)/i.test(e.grafanaMessage)))) throw e;
             const existing = await unlessGone(() => fetchDashboard(client, opts.uid, inputs.orgId));
             if (existing && holds(existing, want, inputs.folderUid, opts.rewrites)) {
-                saved = { id: Number(existing.dashboard.id), uid: opts.uid, url: existing.meta.url, version: existing.meta.version };
+                saved = {
+                    id: typeof existing.dashboard.id === "number" ? existing.dashboard.id : undefined,
+                    uid: opts.uid,
+                    url: existing.meta.url,
+                    version: existing.meta.version,
+                };
             } else if (existing && ours) {
                 // Our own earlier attempt, made from an older model: save over it.
                 version = existing.meta.version;
@@ -238,7 +262,7 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
         path: saved.url,
         version: saved.version,
         dashboardId: saved.id,
-        title: String(desired.title),
+        title: titleOf(desired),
         dashboardHash: want,
         serverHash: dashboardHash(stored.dashboard),
         serverRewrites: rewrites.length <= MAX_REWRITES ? rewrites : undefined,
@@ -285,7 +309,10 @@ async function withStoredConnection<T>(p: DashboardOutputs, fn: (client: Grafana
 
 function saveHint(inputs: DashboardInputs, orgId: number | undefined) {
     return (e: unknown): string | undefined => {
-        if (isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage)) {
+        if (
+            (isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage)) ||
+            (isStatus(e, 409) && /changed|modified/i.test(e.grafanaMessage))
+        ) {
             return "The dashboard was changed outside this stack: run `pulumi refresh` to see the change, or set overwrite: true to replace it";
         }
         if (isStatus(e, 400) && /folder not found/i.test(e.grafanaMessage)) {
@@ -329,7 +356,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         if (failures.length === 0 && source && o.__sourceHash === source && typeof o.dashboard === "string" && o.__modelHash) {
             return { inputs: { ...news, dashboard: o.dashboard, uid: o.uid, __sourceHash: source, __modelHash: o.__modelHash }, failures };
         }
-        const parsed = parseDashboard(raw.dashboard);
+        const parsed = parseAnyDashboard(raw.dashboard); // v1, or a schema v2 resource/spec (dashboard-v2.ts)
         failures.push(...parsed.failures);
         if (!parsed.dashboard || failures.length > 0) return { inputs: news, failures };
         if (isUnknown(raw.inputs)) return { inputs: { ...news, dashboard: modelText(storedModel(parsed.dashboard)) }, failures };
@@ -387,7 +414,9 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                 return { id: saved.uid, outs };
             },
             (e) =>
-                isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage) && !inputs.overwrite
+                ((isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage)) ||
+                    (isStatus(e, 409) && /already exists/i.test(e.grafanaMessage))) &&
+                !inputs.overwrite
                     ? `A dashboard with uid "${inputs.uid}" already exists in this org with other content; set overwrite: true to take it over (destroy then deletes it)`
                     : saveHint(inputs, orgHint.orgId)(e),
         );
@@ -413,7 +442,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                 path: got.meta.url,
                 version: got.meta.version,
                 folderUid: got.meta.folderUid || undefined,
-                title: String(got.dashboard.title),
+                title: titleOf(got.dashboard),
                 dashboardHash: drifted ? (liveHash ?? dashboardHash(asDeclared)) : p.dashboardHash,
             };
             if (!drifted) return { id, props: outs };
@@ -449,9 +478,11 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
     async delete(id, props) {
         await forResource(label(props), async () => {
             const { uid } = ids.dashboardIds.parse(id);
-            await withStoredConnection(props, (client) =>
-                deleteIfPresent(client, `/api/dashboards/uid/${encodeURIComponent(uid)}`, { orgId: props.orgId }),
-            );
+            await withStoredConnection(props, async (client) => {
+                const apis = await serverApis(client);
+                if (apis.dashboards) await unlessGone(() => appPlatform.deleteDashboard(client, apis, uid, props.orgId));
+                else await deleteIfPresent(client, `/api/dashboards/uid/${encodeURIComponent(uid)}`, { orgId: props.orgId });
+            });
         });
     },
 });
@@ -528,8 +559,8 @@ export class Dashboard extends dynamic.Resource {
     declare public readonly path: pulumi.Output<string>;
     /** Grafana's version of the dashboard, raised by every save. */
     declare public readonly version: pulumi.Output<number>;
-    /** Grafana's numeric id of the dashboard. */
-    declare public readonly dashboardId: pulumi.Output<number>;
+    /** Grafana's numeric id of the dashboard; undefined where the server has none (see README, supported versions). */
+    declare public readonly dashboardId: pulumi.Output<number | undefined>;
     /** The org the dashboard is saved in. */
     declare public readonly orgId: pulumi.Output<number>;
     /** The dashboard's title. */

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
+import * as appPlatform from "./app-platform";
 import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { orgForCreate, withDefaultOrg } from "./org";
 import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
+import { serverApis } from "./server-version";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkUid, Failure } from "./validate";
 
@@ -50,8 +52,8 @@ export interface FolderOutputs extends FolderInputs {
     uid: string;
     /** The org the folder is in. */
     orgId: number;
-    /** Grafana's numeric id of the folder. */
-    folderId: number;
+    /** Grafana's numeric id of the folder; absent where the server has none (13.0+). */
+    folderId?: number;
     /** Full URL of the folder (Grafana's base URL + its path). */
     url: string;
     /** Grafana's version of the folder, raised by every change. */
@@ -62,7 +64,7 @@ export interface FolderOutputs extends FolderInputs {
 }
 
 interface FolderBody {
-    id: number;
+    id?: number;
     uid: string;
     title: string;
     url: string;
@@ -86,6 +88,9 @@ function fullUrl(base: string, path: string): string {
 }
 
 async function getFolder(client: GrafanaClient, uid: string, orgId: number | undefined): Promise<FolderBody | undefined> {
+    // 13.x: the app-platform API (server-version.ts, app-platform.ts)
+    const apis = await serverApis(client);
+    if (apis.folders) return appPlatform.getFolder(client, apis, uid, orgId);
     return (await unlessGone(() => client.get<FolderBody>(`/api/folders/${encodeURIComponent(uid)}`, { orgId })))?.data;
 }
 
@@ -146,8 +151,11 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                 const body = { uid, title: inputs.title, parentUid: inputs.parentUid };
                 let folder: FolderBody;
                 let made = false;
+                const apis = await serverApis(client);
                 try {
-                    folder = (await client.post<FolderBody>("/api/folders", body, scope)).data;
+                    folder = apis.folders
+                        ? await appPlatform.createFolder(client, apis, orgId, body)
+                        : (await client.post<FolderBody>("/api/folders", body, scope)).data;
                     made = true;
                 } catch (e) {
                     // 10.x answers an existing uid with 412 version-mismatch, 11+/12.x with 409; a taken title is 409 (until 11).
@@ -164,17 +172,19 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                     folder =
                         existing.title === inputs.title
                             ? existing
-                            : (
-                                  await client.put<FolderBody>(
-                                      `/api/folders/${encodeURIComponent(uid)}`,
-                                      { title: inputs.title, overwrite: true },
-                                      scope,
-                                  )
-                              ).data;
+                            : apis.folders
+                              ? await appPlatform.updateFolder(client, apis, orgId, uid, { title: inputs.title })
+                              : (
+                                    await client.put<FolderBody>(
+                                        `/api/folders/${encodeURIComponent(uid)}`,
+                                        { title: inputs.title, overwrite: true },
+                                        scope,
+                                    )
+                                ).data;
                 }
                 if (inputs.parentUid !== undefined && (folder.parentUid ?? "") !== inputs.parentUid) {
                     // Grafana without nested folders makes the folder at the root: undo that, then say why.
-                    if (made) await client.delete(`/api/folders/${encodeURIComponent(uid)}`, scope).catch(() => undefined);
+                    if (made && !apis.folders) await client.delete(`/api/folders/${encodeURIComponent(uid)}`, scope).catch(() => undefined);
                     throw new Error(noNesting(client.url, inputs.parentUid));
                 }
                 const outs: FolderOutputs = {
@@ -221,7 +231,15 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                 const path = `/api/folders/${encodeURIComponent(olds.uid)}`;
                 let version = olds.version;
                 let url = olds.url;
-                if ((news.parentUid ?? "") !== (olds.parentUid ?? "")) {
+                const apis = await serverApis(client);
+                if (apis.folders && ((news.parentUid ?? "") !== (olds.parentUid ?? "") || news.title !== olds.title)) {
+                    const saved = await appPlatform.updateFolder(client, apis, olds.orgId, olds.uid, {
+                        title: news.title,
+                        parentUid: news.parentUid ?? "",
+                    });
+                    version = saved.version;
+                    url = fullUrl(client.url, saved.url);
+                } else if ((news.parentUid ?? "") !== (olds.parentUid ?? "")) {
                     try {
                         const moved = (await client.post<FolderBody>(`${path}/move`, { parentUid: news.parentUid ?? "" }, scope)).data;
                         if (typeof moved.version === "number") version = moved.version;
@@ -230,7 +248,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                         throw e;
                     }
                 }
-                if (news.title !== olds.title) {
+                if (news.title !== olds.title && !apis.folders) {
                     // The title is all a folder holds, and it is declared here: the declared one wins.
                     const saved = (await client.put<FolderBody>(path, { title: news.title, version, overwrite: true }, scope)).data;
                     version = saved.version;
@@ -269,7 +287,9 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                     );
                 }
             }
-            await deleteIfPresent(client, `/api/folders/${encodeURIComponent(uid)}`, { orgId });
+            const apis = await serverApis(client);
+            if (apis.folders) await unlessGone(() => appPlatform.deleteFolder(client, apis, uid, orgId));
+            else await deleteIfPresent(client, `/api/folders/${encodeURIComponent(uid)}`, { orgId });
         });
     },
 });
@@ -308,8 +328,8 @@ export class Folder extends dynamic.Resource {
     declare public readonly parentUid: pulumi.Output<string | undefined>;
     /** The org the folder is in. */
     declare public readonly orgId: pulumi.Output<number>;
-    /** Grafana's numeric id of the folder. */
-    declare public readonly folderId: pulumi.Output<number>;
+    /** Grafana's numeric id of the folder; undefined where the server has none (13.0+, see README). */
+    declare public readonly folderId: pulumi.Output<number | undefined>;
     /** Full URL of the folder. */
     declare public readonly url: pulumi.Output<string>;
     /** Grafana's version of the folder. */

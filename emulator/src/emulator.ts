@@ -33,6 +33,7 @@ import {
     hashSecret,
     passwordMatches,
 } from "./model";
+import { ApisHost, apisNotFound, appPlatformRoutes, dataSourceIdRoutes, legacyReadRefusal, legacySaveRefusal } from "./apis";
 import { ApiKeyMode, DEFAULT_PROFILE, Profile, compareVersion, profileForVersion, profileNamed } from "./profiles";
 
 export interface EmulatorOptions {
@@ -101,7 +102,7 @@ export interface EmulatorStats {
     byRoute: Record<string, { count: number; ms: number }>;
 }
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
 
 export interface Identity {
     kind: "user" | "apikey" | "sa" | "anonymous";
@@ -139,7 +140,7 @@ interface Route {
     handle: (ctx: Ctx) => Reply;
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
     constructor(readonly reply: Reply) {
         super(`HTTP ${reply.status}`);
     }
@@ -662,6 +663,7 @@ export class Emulator {
         // Unknown routes, and removed ones (e.g. /api/auth/keys in 12.x), answer 404 before any auth check
         // (observed 10.0 for unknown /api paths; the 12.x API-key removal: notes 12.0 "API keys removed").
         if (!route) {
+            if (path.startsWith("/apis/")) return apisNotFound();
             if (!path.startsWith("/api/") && path !== "/api") {
                 return {
                     status: 404,
@@ -1439,7 +1441,12 @@ export class Emulator {
         this.dataSourceRoutes(add, role);
         this.dashboardRoutes(add, role);
         accessRoutes({ t: this.t, store: this.store }, add, role, this.access); // teams and permission lists: access.ts
+        appPlatformRoutes(this.apisHost(), add, role); // /apis/... (apis.ts)
         return routes;
+    }
+
+    private apisHost(): ApisHost {
+        return { store: this.store, t: this.t, profile: this.profile, newUid: shortUid, now: nowIso };
     }
 
     // --- folders (docs folder; observed 10.0; nested folders per profile) ---
@@ -1497,7 +1504,12 @@ export class Emulator {
             const list = this.t.folder
                 .filter((f) => f.orgId === c.id.orgId && f.parentUid === parentUid)
                 .sort((a, b) => a.title.localeCompare(b.title))
-                .map((f) => ({ id: f.id, uid: f.uid, title: f.title, ...(p.nestedFolders && f.parentUid ? { parentUid: f.parentUid } : {}) }));
+                .map((f) => ({
+                    ...(p.numericFolderIds ? { id: f.id } : {}),
+                    uid: f.uid,
+                    title: f.title,
+                    ...(p.nestedFolders && f.parentUid ? { parentUid: f.parentUid } : {}),
+                }));
             return { status: 200, body: list };
         });
         add("GET", "/api/folders/:uid", role("Viewer", "folders:read"), (c) => {
@@ -1565,13 +1577,13 @@ export class Emulator {
             this.t.dashboard.deleteWhere((d) => d.orgId === f.orgId && deadDash.has(d.uid));
             this.t.dashver.deleteWhere((d) => d.orgId === f.orgId && deadDash.has(d.uid));
             // observed 10.0: 200 with an empty body; newer {"message":"Folder deleted","id":N} (docs folder: delete folder)
-            return v10 ? { status: 200 } : { status: 200, body: { message: "Folder deleted", id: f.id } };
+            return v10 ? { status: 200 } : { status: 200, body: { message: "Folder deleted", ...(p.numericFolderIds ? { id: f.id } : {}) } };
         });
     }
 
     private folderDto(f: Folder): JsonObject {
         return {
-            id: f.id,
+            ...(this.profile.numericFolderIds ? { id: f.id } : {}), // 13.0: no numeric folder id (apis.ts)
             uid: f.uid,
             orgId: f.orgId,
             title: f.title,
@@ -1737,6 +1749,10 @@ export class Emulator {
             this.t.datasource.delete(d);
             return { status: 200, body: { id: d.id, message: "Data source deleted" } };
         });
+        dataSourceIdRoutes(this.apisHost(), add, role, (orgId, uid) => {
+            const d = findDs(orgId, uid);
+            return d && dsDto(d);
+        });
     }
 
     /** One default data source per org (docs data_source: isDefault). */
@@ -1780,7 +1796,7 @@ export class Emulator {
                     : this.t.folder
                           .filter((f) => f.orgId === c.id.orgId && f.title.toLowerCase().includes(q) && inFolder(f.parentUid))
                           .map((f) => ({
-                              id: f.id,
+                              ...(p.numericFolderIds ? { id: f.id } : {}),
                               uid: f.uid,
                               title: f.title,
                               uri: `db/${slugify(f.title)}`,
@@ -1809,7 +1825,7 @@ export class Emulator {
                               isStarred: false,
                               ...(d.folderUid
                                   ? {
-                                        folderId: this.t.folder.get(`${d.orgId}/${d.folderUid}`)?.id,
+                                        ...(p.numericFolderIds ? { folderId: this.t.folder.get(`${d.orgId}/${d.folderUid}`)?.id } : {}),
                                         folderUid: d.folderUid,
                                         folderTitle: folderTitle(d.orgId, d.folderUid),
                                     }
@@ -1827,6 +1843,8 @@ export class Emulator {
             const d = this.t.dashboard.get(`${c.id.orgId}/${c.params.uid}`);
             if (!d) return dashNotFound();
             if (ROLE_RANK[c.id.role] < ROLE_RANK.Viewer) return denied("dashboards:read");
+            const v2Refused = legacyReadRefusal(p, d);
+            if (v2Refused) return v2Refused;
             const folder = d.folderUid ? this.t.folder.get(`${d.orgId}/${d.folderUid}`) : undefined;
             const slug = slugify(d.title);
             // observed 10.0: {"meta","dashboard"}, meta first; the stored model plus id, uid and version, keys sorted
@@ -1850,7 +1868,7 @@ export class Emulator {
                         version: d.version,
                         hasAcl: false,
                         isFolder: false,
-                        folderId: folder?.id ?? 0,
+                        ...(p.numericFolderIds ? { folderId: folder?.id ?? 0 } : {}),
                         folderUid: d.folderUid,
                         folderTitle: folder?.title ?? "General",
                         folderUrl: folder ? `/dashboards/f/${folder.uid}/${slugify(folder.title)}` : "",
@@ -1896,6 +1914,8 @@ export class Emulator {
         const p = this.profile;
         const dash = c.body.dashboard;
         if (!isObject(dash)) return BAD_REQUEST;
+        const v2Refused = legacySaveRefusal(p, dash);
+        if (v2Refused) return v2Refused;
         const orgId = c.id.orgId;
         const title = (str(dash.title) ?? "").trim();
         // observed 10.0: 400 {"message":"Dashboard title cannot be empty","status":"empty-name"}
@@ -1951,6 +1971,7 @@ export class Emulator {
         const d: Dashboard = existing
             ? { ...existing, title, version, folderUid, json, updated: ts, updatedBy: by }
             : { id, uid, orgId, title, version, folderUid, json, created: ts, updated: ts, createdBy: by, updatedBy: by };
+        delete d.v2; // the legacy API saves the classic model (apis.ts)
         this.t.dashboard.put(d);
         this.t.dashver.put({ orgId, uid, dashboardId: id, version, created: ts, createdBy: by, message: str(c.body.message) ?? "", json });
         // docs configuration [dashboards] versions_to_keep: default 20

@@ -70,6 +70,8 @@ export interface Dashboard {
     updated: string;
     createdBy: string;
     updatedBy: string;
+    /** saved through a schema v2 API (dashboard.grafana.app/v2*): `json` is the v2 spec (emulator/src/apis.ts) */
+    v2?: boolean;
 }
 export interface DashboardVersion {
     orgId: number;
@@ -90,6 +92,8 @@ export interface Folder {
     version: number;
     created: string;
     updated: string;
+    /** folder.grafana.app spec.description (emulator/src/apis.ts) */
+    description?: string;
 }
 export interface DataSource {
     id: number;

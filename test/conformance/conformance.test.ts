@@ -11,12 +11,13 @@ import { Case, PROFILES, Profile } from "./types";
 
 jest.setTimeout(120_000);
 
-/** Grafana version (GET /api/health) -> profile: 10.0.x -> 10.0, 11.6.x -> 11.6, 12.x -> 12.x; undefined for others. */
+/** Grafana version (GET /api/health) -> profile: 10.0.x -> 10.0, 11.6.x -> 11.6, 12.x -> 12.x, 13.x -> 13.x; undefined for others. */
 export function profileOfVersion(version: string): Profile | undefined {
     const [major, minor] = version.split(/[.-]/).map(Number);
     if (major === 10 && minor === 0) return "10.0";
     if (major === 11 && minor === 6) return "11.6";
     if (major === 12) return "12.x";
+    if (major === 13) return "13.x";
     return undefined;
 }
 

@@ -1,9 +1,9 @@
 // Conformance cases as data: requests against a Grafana (real or emulator) and the answers Grafana gives.
 
-/** Behaviour profiles: Grafana 10.0 (observed on a real server), 11.6 and 12.x (from documentation and release notes). */
-export const PROFILES = ["10.0", "11.6", "12.x"] as const;
+/** Behaviour profiles: Grafana 10.0 (observed on a real server), 11.6 and 12.x and 13.x (from documentation and release notes). */
+export const PROFILES = ["10.0", "11.6", "12.x", "13.x"] as const;
 export type Profile = (typeof PROFILES)[number];
-export const ALL: Profile[] = ["10.0", "11.6", "12.x"];
+export const ALL: Profile[] = ["10.0", "11.6", "12.x", "13.x"];
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

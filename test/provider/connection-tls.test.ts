@@ -241,7 +241,12 @@ describe("precedence: resource connection > stack config (grafana:*) > env, per 
         const saved = await dashboardProvider.create(d.inputs!);
         expect(saved.outs!.orgId).toBe(orgId);
         expect(fake.dashboards(orgId).map((x) => x.uid)).toEqual([saved.id]);
-        expect(fake.requests.find((r) => r.path === "/api/dashboards/db")?.orgHeader).toBe(String(orgId));
+        expect(
+            fake.requests.find(
+                (r) =>
+                    r.method === "POST" && /^\/api(s\/dashboard\.grafana\.app\/[^/]+\/namespaces\/[^/]+\/dashboards|\/dashboards\/db)$/.test(r.path),
+            )?.orgHeader,
+        ).toBe(String(orgId));
 
         // a token is already scoped to its org: no default applies, the key's own org is used
         const withToken = await dashboardProvider.check!(

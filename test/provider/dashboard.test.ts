@@ -11,8 +11,9 @@ const tutorial = { id: null, title: "Production Overview", tags: ["templated"], 
 let fake: FakeGrafana;
 let orgId: number;
 let key: string;
+// The legacy API (/api/dashboards), as 10.x/11.x serve it; 12.x/13.x: test/provider/app-platform.test.ts
 beforeEach(async () => {
-    fake = await startFake({ apiKeys: "legacy" });
+    fake = await startFake({ apiKeys: "legacy", version: "11.6.15" });
     orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
     key = (await apiKeyProvider.create({ orgId, name: "apikeycurl", role: "Admin", __resourceName: "k" })).outs!.key;
 });
@@ -220,7 +221,7 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
 
     it("Grafana saved it, then died before the read-back: the next create (a new up) adopts it, no duplicate", async () => {
         await fake.stop();
-        fake = await startFake({ apiKeys: "legacy", uniqueDashboardTitles: true });
+        fake = await startFake({ apiKeys: "legacy", uniqueDashboardTitles: true, version: "11.6.15" });
         orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
         const inputs = await checked({ dashboard: tutorial, orgId });
         fake.inject({ method: "GET", path: "/api/dashboards/uid/auto-prod-uid" }, ...Array.from({ length: 6 }, () => ({ reset: true })));
@@ -239,7 +240,7 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
 
     it("a same-title dashboard that is not ours (Grafana 10) is named, with how to take it over", async () => {
         await fake.stop();
-        fake = await startFake({ apiKeys: "legacy", uniqueDashboardTitles: true });
+        fake = await startFake({ apiKeys: "legacy", uniqueDashboardTitles: true, version: "11.6.15" });
         orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
         await p.create(await checked({ dashboard: { ...tutorial, uid: "theirs" }, orgId }));
         const msg = await errorOf(p.create(await checked({ dashboard: tutorial, orgId })));
@@ -249,6 +250,10 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
     });
 
     it("a folder that does not exist: which uid, and what to do", async () => {
+        // 11.x saved into a missing folder (emulator profiles.ts); 10.0 refuses, as 12.0 does
+        fake.stop();
+        fake = await startFake({ apiKeys: "legacy", version: "10.0.0" });
+        orgId = (await organizationProvider.create({ name: "apiorg", __resourceName: "apiorg" })).outs!.orgId;
         const msg = await errorOf(p.create(await checked({ dashboard: tutorial, orgId, folderUid: "nope" })));
         expect(msg).toBe(
             `Dashboard "prod": Grafana POST /api/dashboards/db failed: 400 folder not found. folderUid "nope" names no folder in org ${orgId}: create the folder first (a Folder resource, then folderUid: folder.uid) or fix folderUid`,

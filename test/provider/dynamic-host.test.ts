@@ -181,7 +181,12 @@ describe("the real @pulumi/pulumi dynamic-provider host, over gRPC, with the SDK
         ).inputs;
         const dash = await create(regs.dash, "dash", dashIn);
         expect(fake.dashboards(orgId).map((d) => d.uid)).toEqual([dash.id]);
-        expect(fake.requests.find((r) => r.path === "/api/dashboards/db")?.auth).toBe("bearer");
+        expect(
+            fake.requests.find(
+                (r) =>
+                    r.method === "POST" && /^\/api(s\/dashboard\.grafana\.app\/[^/]+\/namespaces\/[^/]+\/dashboards|\/dashboards\/db)$/.test(r.path),
+            )?.auth,
+        ).toBe("bearer");
 
         // refresh of something deleted out of band reports it gone (blank id)
         await del(regs.dash, "dash", dash.id, dash.outs);

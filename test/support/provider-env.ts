@@ -1,4 +1,5 @@
 import { processState } from "../../provider/connection";
+import { forgetServerVersions } from "../../provider/server-version";
 import { FakeGrafana, FakeGrafanaOptions } from "./fake-grafana";
 
 /** What a new provider process (the next `pulumi up`) starts with: no clients, limits or open breakers. */
@@ -9,6 +10,7 @@ export function newProviderProcess(): void {
     s.breakers.clear();
     s.noLegacyKeys.clear();
     s.configError = undefined;
+    forgetServerVersions();
 }
 
 export const ADMIN_PASSWORD = "fake-admin-Pw-7731";

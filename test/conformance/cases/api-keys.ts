@@ -203,7 +203,7 @@ export const apiKeyCases: Case[] = [
     },
     {
         name: "auth: garbage Bearer token is 401",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         source: `${DOCS.auth} (401 Unauthorized)`,
         steps: [{ method: "GET", path: "/api/org", auth: { bearer: "cf-garbage-{{sfx}}" }, expect: { status: 401, body: { message: str } } }],
     },
@@ -264,7 +264,7 @@ export const apiKeyCases: Case[] = [
     },
     {
         name: "api keys: every /api/auth/keys route is 404",
-        versions: ["12.x"],
+        versions: ["12.x", "13.x"],
         source: `${NOTES} §4 and §10 (CHANGELOG 12.1.0 "Auth: Remove api key endpoints #106019")`,
         steps: [
             newOrg(),

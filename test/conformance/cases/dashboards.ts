@@ -109,7 +109,7 @@ export const dashboardCases: Case[] = [
     },
     {
         name: "dashboards: same title twice makes a second dashboard",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         source: `${NOTES} §10 (unique title constraint removed in 11.3, grafana PR #90687)`,
         steps: [
             newOrg(),

@@ -1,5 +1,5 @@
 // Folders: POST/GET/PUT/DELETE /api/folders, move, and /api/search by folder.
-import { ALL, Case, Step, absent, has, lacks, num, re, str } from "../types";
+import { ALL, Case, Shape, Step, absent, has, lacks, num, re, str } from "../types";
 import { DOCS, NOTES, deleteOrg, newOrg, observed } from "./common";
 
 const S = "Folders, data sources, service accounts (Grafana 10.0.0-preview, observed with curl, 2026-11-23)";
@@ -8,14 +8,19 @@ const folder = (v: string, extra: Record<string, string> = {}): Step => ({
     path: "/api/folders",
     org: "{{org}}",
     body: { uid: `cf-${v}-{{sfx}}`, title: `CF ${v} {{sfx}}`, ...extra },
-    expect: { status: 200, body: { id: num, uid: `cf-${v}-{{sfx}}`, title: `CF ${v} {{sfx}}`, url: re(/^\/dashboards\/f\//), version: 1 } },
-    save: { [v]: "uid", [`${v}Id`]: "id" },
+    expect: { status: 200, body: { uid: `cf-${v}-{{sfx}}`, title: `CF ${v} {{sfx}}`, url: re(/^\/dashboards\/f\//), version: 1 } },
+    save: { [v]: "uid" },
 });
+/** The same, on versions whose folders have a numeric id (before 13.0): also saves it as `<v>Id`. */
+const folderWithId = (v: string): Step => {
+    const f = folder(v);
+    return { ...f, expect: { status: 200, body: { ...(f.expect.body as Record<string, Shape>), id: num } }, save: { [v]: "uid", [`${v}Id`]: "id" } };
+};
 
 export const folderCases: Case[] = [
     {
         name: "folders: create, get, update with version, stale 412, overwrite, missing 404",
-        versions: ALL,
+        versions: ["10.0", "11.6", "12.x"],
         source: `${observed(S)}; ${DOCS.folder}; ${NOTES} §7`,
         steps: [
             newOrg(),
@@ -104,7 +109,7 @@ export const folderCases: Case[] = [
     },
     {
         name: "folders: the same uid again is 409, the same title is allowed",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         source: `${NOTES} §10 (legacy folder errors: 409 same uid; title uniqueness removed in 11.3, grafana PR #90687); test/support/grafana-observed.md (12.x source: 409)`,
         steps: [
             newOrg(),
@@ -205,7 +210,7 @@ export const folderCases: Case[] = [
     },
     {
         name: "folders: nested folders (parentUid, list children, move)",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         source: `${DOCS.folder} (parentUid, POST /api/folders/:uid/move); ${NOTES} §10 (nested folders on by default from 11.0)`,
         steps: [
             newOrg(),
@@ -283,7 +288,7 @@ export const folderCases: Case[] = [
         source: observed(S),
         steps: [
             newOrg(),
-            folder("a"),
+            folderWithId("a"),
             folder("b"),
             {
                 method: "POST",
@@ -333,7 +338,7 @@ export const folderCases: Case[] = [
     },
     {
         name: "folders: /api/search with folderUIDs lists that folder's dashboards",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         source: "Grafana docs, Folder/Dashboard Search HTTP API (folderUIDs) (https://grafana.com/docs/grafana/latest/developers/http_api/folder_dashboard_search/)",
         steps: [
             newOrg(),
@@ -360,6 +365,44 @@ export const folderCases: Case[] = [
                 path: "/api/search?type=dash-db&folderUIDs=cf-a-{{sfx}}&limit=5000",
                 org: "{{org}}",
                 expect: { status: 200, body: [{ uid: "{{inA}}", folderUid: "cf-a-{{sfx}}" }] },
+            },
+        ],
+        cleanup: [deleteOrg()],
+    },
+    {
+        name: "folders: no numeric id from 13.0 (create, get, list, search, delete)",
+        versions: ["13.x"],
+        source: `${NOTES} §10 (13.0 drops the numeric folder id); Grafana 13 docs, Folder APIs (uid only)`,
+        steps: [
+            newOrg(),
+            { ...folder("f"), expect: { status: 200, body: { uid: "cf-f-{{sfx}}", id: absent, version: 1 } } },
+            { method: "GET", path: "/api/folders/cf-f-{{sfx}}", org: "{{org}}", expect: { status: 200, body: { uid: "cf-f-{{sfx}}", id: absent } } },
+            {
+                method: "PUT",
+                path: "/api/folders/cf-f-{{sfx}}",
+                org: "{{org}}",
+                body: { title: "CF f2 {{sfx}}", version: 1 },
+                expect: { status: 200, body: { title: "CF f2 {{sfx}}", version: 2, id: absent } },
+            },
+            {
+                method: "PUT",
+                path: "/api/folders/cf-f-{{sfx}}",
+                org: "{{org}}",
+                body: { title: "CF f3 {{sfx}}", version: 1 },
+                expect: { status: 412, body: { status: "version-mismatch" } },
+            },
+            { method: "GET", path: "/api/folders", org: "{{org}}", expect: { status: 200, body: [{ uid: "cf-f-{{sfx}}", id: absent }] } },
+            {
+                method: "GET",
+                path: "/api/search?type=dash-folder&limit=5000",
+                org: "{{org}}",
+                expect: { status: 200, body: has({ uid: "cf-f-{{sfx}}", id: absent }) },
+            },
+            {
+                method: "DELETE",
+                path: "/api/folders/cf-f-{{sfx}}",
+                org: "{{org}}",
+                expect: { status: 200, body: { message: "Folder deleted", id: absent } },
             },
         ],
         cleanup: [deleteOrg()],

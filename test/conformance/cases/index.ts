@@ -1,6 +1,7 @@
 import { Case } from "../types";
 import { accessCases } from "./access";
 import { apiKeyCases } from "./api-keys";
+import { apisCases } from "./apis";
 import { dashboardCases } from "./dashboards";
 import { dataSourceCases } from "./data-sources";
 import { faultCases } from "./faults";
@@ -21,4 +22,5 @@ export const CASES: Case[] = [
     ...tutorialCases,
     ...faultCases,
     ...accessCases,
+    ...apisCases,
 ];

@@ -148,7 +148,7 @@ export const orgUserCases: Case[] = [
     },
     {
         name: "org users: bad role is 400",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         versionNote: 'message per the notes (code reading): "Invalid role specified"; only the status is asserted',
         source: `${NOTES} §2`,
         steps: [

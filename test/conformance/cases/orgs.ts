@@ -36,7 +36,7 @@ export const orgCases: Case[] = [
     },
     {
         name: "auth: wrong basic password is 401",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         versionNote: "exact message not documented for 11.6/12.x",
         source: `${DOCS.auth} (401 Unauthorized)`,
         steps: [{ method: "GET", path: "/api/org", auth: "wrong-password", expect: { status: 401, body: { message: str } } }],
@@ -51,7 +51,7 @@ export const orgCases: Case[] = [
     },
     {
         name: "auth: no credentials is 401",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         source: `${DOCS.auth} (401 Unauthorized)`,
         steps: [{ method: "GET", path: "/api/org", auth: "none", expect: { status: 401, body: { message: str } } }],
     },
@@ -339,7 +339,7 @@ export const orgCases: Case[] = [
     },
     {
         name: "orgs: deleting the admin's active org is 400 (12.x wording)",
-        versions: ["12.x"],
+        versions: ["12.x", "13.x"],
         source: `${NOTES} §1 (Grafana >= 12: "Cannot delete your active organization", grafana-client tests)`,
         steps: [
             { method: "GET", path: "/api/user", expect: { status: 200, body: { orgId: num } }, save: { home: "orgId" } },

@@ -88,7 +88,7 @@ export const serviceAccountCases: Case[] = [
     },
     {
         name: "service accounts: login sa-<orgId>-<name>",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         source: `${NOTES} §10 (logins look like sa-<orgId>-<name>)`,
         steps: [newOrg(), { ...newSa(), expect: { status: 201, body: { login: "sa-{{org}}-cf-sa-{{sfx}}" } } }],
         cleanup: [deleteOrg()],
@@ -128,7 +128,7 @@ export const serviceAccountCases: Case[] = [
     },
     {
         name: "service accounts: role None is accepted",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         versionNote: "the 'No basic role' for service accounts came after 10.0 (10.1); not checked on a server here",
         source: `${DOCS.sa} (role None); provider/service-account.ts note (None needs >= 10.1)`,
         steps: [newOrg(), newSa("None")],
@@ -350,7 +350,7 @@ export const serviceAccountCases: Case[] = [
     },
     {
         name: "service account tokens: a token naming another org is 401",
-        versions: ["11.6", "12.x"],
+        versions: ["11.6", "12.x", "13.x"],
         versionNote: "10.0 ignores the header and answers 200 with the token's org (observed); newer authn refuses",
         source: `${NOTES} §3 (401 "API key does not belong to the requested organization", pkg/services/authn/clients/api_key.go)`,
         steps: [
@@ -452,7 +452,7 @@ export const serviceAccountCases: Case[] = [
     },
     {
         name: "service accounts: deleting twice is 404 from 12.1",
-        versions: ["12.x"],
+        versions: ["12.x", "13.x"],
         source: "grafana/grafana#106618 (12.1): a missing service account is 404 serviceaccounts.ErrNotFound",
         steps: [
             newOrg(),

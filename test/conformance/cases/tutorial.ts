@@ -1,5 +1,5 @@
 // Grafana's tutorial "Create API tokens and dashboards for an organization", run as written (unique names aside).
-import { Case, Request, Step, num, re, str } from "../types";
+import { ALL, Case, Request, Step, num, re, str } from "../types";
 import { DOCS, deleteOrg } from "./common";
 
 const BODY = {
@@ -71,7 +71,7 @@ export const tutorialCases: Case[] = [
     },
     {
         name: "tutorial: org, admin, switch org, service account, token, dashboard with the token",
-        versions: ["10.0", "11.6", "12.x"],
+        versions: ALL,
         source: DOCS.tutorialSa,
         steps: [
             ...before,
