@@ -38,7 +38,8 @@ export function parseAnyDashboard(value: unknown): ParsedDashboard {
     if (!isJsonObject(d)) return parseDashboard(value);
     const api = typeof d.apiVersion === "string" ? RESOURCE_RE.exec(d.apiVersion) : null;
     const meta = isJsonObject(d.metadata) ? d.metadata : {};
-    const name = typeof meta.name === "string" && meta.name !== "" ? meta.name : undefined;
+    // metadata.name as exported; a top-level uid as this package stores it (a refreshed model read back)
+    const name = typeof meta.name === "string" && meta.name !== "" ? meta.name : typeof d.uid === "string" && d.uid !== "" ? d.uid : undefined;
     if (api && isJsonObject(d.spec)) {
         if (api[1].startsWith("v2")) return v2(d.spec, name);
         // a v1 resource: the classic model in spec (docs "V1 Resource model", grafana/grafana#127169)

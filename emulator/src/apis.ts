@@ -72,8 +72,12 @@ function objectUid(kind: string, orgId: number, name: string, created: string): 
     const h = createHash("sha1").update(`${kind}/${orgId}/${name}/${created}`).digest("hex");
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
-/** Kubernetes object names (RFC 1123 subdomain-like); Grafana also takes the legacy uid characters [unverified: exact rule] */
-const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9\-_.]{0,39}$/;
+/** Grafana's object names: 1-253 of [a-zA-Z0-9:-_.], any first character (laxer than Kubernetes, so legacy uids stay
+ *  valid); else 400 BadRequest "name must consist of alphanumeric characters, '-', '_', ':' or '.'" (grafana/grafana
+ *  pkg/apimachinery/validation IsValidGrafanaName, read 2026-11-28) */
+const NAME_RE = /^[a-zA-Z0-9:\-_.]{1,253}$/;
+const badName = (n: string): string =>
+    n === "" ? "name may not be empty" : n.length > 253 ? "name is too long" : "name must consist of alphanumeric characters, '-', '_', ':' or '.'";
 
 /** A body that looks like schema v2: a whole v2 resource, or a v2 spec (elements + layout). grafana/grafana#118665
  *  ("Reject saving dashboards that look like V2 in v0 or v1 apis", 2026-02). */
@@ -145,6 +149,12 @@ function v2Defaults(spec: JsonObject): JsonObject {
 
 export function appPlatformRoutes(h: ApisHost, add: AddRoute, role: RoleAccess): void {
     const p = h.profile;
+    // Where clients learn the version when /api/health hides it (hide_version): the build info of the frontend
+    // settings, signed in (notes §8); only buildInfo is served here [unverified: the rest of the body]
+    add("GET", "/api/frontend/settings", { kind: "authenticated" }, () => ({
+        status: 200,
+        body: { buildInfo: { version: p.version, commit: `emulator-${p.name}`, edition: "Open Source", env: "production" } },
+    }));
     if (!p.apis) return;
     for (const v of p.apis.dashboardV1) dashboardRoutes(h, add, role, v, false);
     for (const v of p.apis.dashboardV2) dashboardRoutes(h, add, role, v, true);
@@ -230,7 +240,7 @@ function dashboardRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: 
             );
         if (name && str(meta.name) && meta.name !== name)
             return k8sStatus(400, "BadRequest", `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`); // apiserver
-        if (!NAME_RE.test(n)) return k8sStatus(422, "Invalid", `Dashboard.${DASH_GROUP} "${n}" is invalid: metadata.name: Invalid value: "${n}"`);
+        if (!NAME_RE.test(n)) return k8sStatus(400, "BadRequest", badName(n));
         const title = (str(spec.title) ?? "").trim();
         if (!title) return k8sStatus(400, "BadRequest", "Dashboard title cannot be empty"); // the legacy save's message [unverified here]
         if (v2) {
@@ -394,7 +404,7 @@ function folderRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: str
             return k8sStatus(422, "Invalid", `Folder.${FOLDER_GROUP} "" is invalid: metadata.name: Required value: name or generateName is required`);
         if (name && str(meta.name) && meta.name !== name)
             return k8sStatus(400, "BadRequest", `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
-        if (!NAME_RE.test(n)) return k8sStatus(422, "Invalid", `Folder.${FOLDER_GROUP} "${n}" is invalid: metadata.name: Invalid value: "${n}"`);
+        if (!NAME_RE.test(n)) return k8sStatus(400, "BadRequest", badName(n));
         const title = (str(spec.title) ?? "").trim();
         if (!title) return k8sStatus(400, "BadRequest", "folder title cannot be empty"); // the legacy message [unverified here]
         const annotations = isObject(meta.annotations) ? meta.annotations : {};

@@ -15,6 +15,9 @@ import { missingPulumiBinaries, pulumiCommand, pulumiEnv } from "../support/pulu
 jest.setTimeout(900_000);
 
 const PROGRAM_DIR = path.resolve(__dirname, "programs", "fault-dashboards");
+/** A dashboard save or delete: the legacy API (10.x/11.x) or the app-platform API (12.x/13.x). */
+const SAVE_PATH = /^\/api(\/dashboards\/db|s\/dashboard\.grafana\.app\/[^/]+\/namespaces\/[^/]+\/dashboards)$/;
+const DELETE_PATH = /^\/api(\/dashboards\/uid\/|s\/dashboard\.grafana\.app\/[^/]+\/namespaces\/[^/]+\/dashboards\/)/;
 const DASHBOARD_TYPE = "pulumi-nodejs:dynamic/grafana:Dashboard";
 const N = Number(process.env.FAULT_DASHBOARDS ?? 40);
 const SEED = process.env.FAULT_SEED ? Number(process.env.FAULT_SEED) : randomInt(2 ** 31);
@@ -144,7 +147,8 @@ if (ready && !ownServer)
                         failure = e;
                     })
                     .finally(() => (finished = true));
-                const seen = await requests.waitFor("POST", /^\/api\/dashboards\/db$/, /^200$/, k, () => finished);
+                // the legacy save (10.x/11.x) or the app-platform create (12.x/13.x: 201)
+                const seen = await requests.waitFor("POST", SAVE_PATH, /^20[01]$/, k, () => finished);
                 expect(seen).toBeDefined(); // else up finished before k dashboards were saved: no fault injected
                 if (extraMs > 0) await sleep(extraMs);
                 await g.kill();
@@ -195,7 +199,7 @@ if (ready && !ownServer)
                         failure = e;
                     })
                     .finally(() => (finished = true));
-                const seen = await requests.waitFor("DELETE", /^\/api\/dashboards\/uid\//, /^200$/, k, () => finished);
+                const seen = await requests.waitFor("DELETE", DELETE_PATH, /^200$/, k, () => finished);
                 expect(seen).toBeDefined(); // else destroy finished before k deletes: no fault injected
                 await g.kill();
                 const killedAt = Date.now();

@@ -228,7 +228,8 @@ if (ready && !ownServer)
                 .readFileSync(accessLog, "utf8")
                 .slice(logStart)
                 .split("\n")
-                .filter((l) => l.includes('"POST /api/dashboards/db'));
+                // a dashboard create: the legacy save (10.x/11.x) or the app-platform create (12.x/13.x)
+                .filter((l) => /"POST \/api(\/dashboards\/db|s\/dashboard\.grafana\.app\/[^/ ]+\/namespaces\/[^/ ]+\/dashboards) /.test(l));
             const upstreams = new Set(lines.map((l) => /upstream=(\S+)/.exec(l)?.[1]));
             expect(lines.length).toBeGreaterThanOrEqual(100);
             expect(upstreams).toEqual(new Set(ha.grafana.map((g) => g.url.replace("http://", ""))));

@@ -26,7 +26,7 @@ const real = realGrafanaTarget() !== undefined;
 const ready = e2eReady("seed-flow end-to-end suite", [...missingPulumiBinaries(), ...missingForE2e()]);
 
 /** What POST /api/auth/keys answers on each profile: the ApiKey resource makes a legacy key, or a service account on 410 and 404. */
-const KEYS_STATUS: Record<string, number> = { "10.0": 200, "11.6": 410, "12.x": 404 };
+const KEYS_STATUS: Record<string, number> = { "10.0": 200, "11.6": 410, "12.x": 404, "13.x": 404 };
 
 /** Legacy API keys exist before Grafana 11.3 (the emulator's 10.0 profile). */
 function makesLegacyKeys(g: RealGrafana): boolean {

@@ -94,6 +94,8 @@ describe("v2 models in check (no HTTP)", () => {
             spec: { title: "Built", layout: { kind: "GridLayout" } },
         });
         expect(fromSdk.uid).toBeUndefined();
+        // the stored form parses to itself (a model read back by refresh keeps its uid)
+        expect(parseModelText((await checked(fromExport)).dashboard)).toEqual(fromExport);
         expect(fake.requests.length).toBe(before);
     });
 

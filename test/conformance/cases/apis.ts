@@ -1,6 +1,6 @@
 // The app-platform routes of 12.x/13.x (/apis/dashboard.grafana.app, /apis/folder.grafana.app), sharing a store with
 // the legacy /api routes. One set of cases per profile: 12.x serves v1beta1/v2beta1, 13.x v1/v2.
-import { Case, Json, Profile, Shape, Step, absent, each, has, num, object, str } from "../types";
+import { ALL, Case, Json, Profile, Shape, Step, absent, each, has, num, object, str } from "../types";
 import { DOCS, NOTES, deleteOrg, newOrg } from "./common";
 
 const SRC = {
@@ -118,6 +118,15 @@ function casesFor(profile: Profile, d1: string, d2: string, f: string): Case[] {
                     body: { metadata: { name: "cf-a-{{sfx}}" }, spec: { title: "again" } },
                     expect: { status: 409, body: statusShape(409, "AlreadyExists") },
                 },
+                {
+                    method: "POST",
+                    path: dash,
+                    org: "{{org}}",
+                    body: { metadata: { name: "bad name!" }, spec: { title: "bad" } },
+                    expect: { status: 400, body: statusShape(400, "BadRequest") },
+                },
+                // Grafana's names may start with any allowed character (legacy uids stay valid)
+                { ...mkDash("-cf-dash-{{sfx}}", "Dash {{sfx}}"), save: {} },
                 {
                     method: "GET",
                     path: "/api/dashboards/uid/cf-a-{{sfx}}",
@@ -355,6 +364,12 @@ export const apisCases: Case[] = [
             },
         ],
         cleanup: [deleteOrg()],
+    },
+    {
+        name: "frontend settings: buildInfo.version (where clients learn the version when /api/health hides it)",
+        versions: ALL,
+        source: `${NOTES} §8 (GET /api/frontend/settings buildInfo.version, signed in)`,
+        steps: [{ method: "GET", path: "/api/frontend/settings", expect: { status: 200, body: { buildInfo: { version: str } } } }],
     },
     {
         name: "apis: the 10.0-11.6 profiles have no /apis routes",
