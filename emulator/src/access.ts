@@ -5,6 +5,7 @@
 //   docs folperm  = https://grafana.com/docs/grafana/latest/developers/http_api/folder_permissions/
 //   docs dashperm = https://grafana.com/docs/grafana/latest/developers/http_api/dashboard_permissions/
 //   docs perms    = https://grafana.com/docs/grafana/latest/administration/roles-and-permissions/folder-dashboard-permissions/
+import { denied } from "./emulator";
 import type { Access, AddRoute, Ctx, Identity, Reply, RoleAccess } from "./emulator";
 import { AclItem, PERMISSION_NAMES, ROLE_RANK, TeamMember } from "./model";
 import type { Store, Tables } from "./store";
@@ -74,6 +75,24 @@ export class AccessRules {
             for (const item of this.items(orgId, "folder", uid)) if (this.grants(id, item)) level = Math.max(level, item.permission);
         }
         return level;
+    }
+
+    /** Whether `id` may open a folder or dashboard of its org: View at least (a Viewer outside a private folder's list cannot). */
+    canRead(id: Identity, kind: "folder" | "dashboard", uid: string): boolean {
+        return (kind === "folder" ? this.folderLevel(id, id.orgId, uid) : this.dashboardLevel(id, id.orgId, uid)) >= 1;
+    }
+
+    /**
+     * A save needs Edit on the target folder (a new dashboard or a move) and on the dashboard it overwrites (docs perms:
+     * Edit "can create, edit or delete" dashboards in the folder); the General folder takes the org role (Editor+).
+     * The same 403 as the role check gives (observed 10.0 denial body).
+     */
+    saveRefused(id: Identity, folderUid: string, existingUid: string | undefined): Reply | undefined {
+        if (this.unrestricted(id)) return undefined;
+        const existing = existingUid ? this.t.dashboard.get(`${id.orgId}/${existingUid}`) : undefined;
+        const inFolder = this.folderLevel(id, id.orgId, folderUid) >= 2;
+        const onDashboard = !existing || this.dashboardLevel(id, id.orgId, existing.uid) >= 2;
+        return inFolder && onDashboard ? undefined : denied(existing ? "dashboards:write" : "dashboards:create");
     }
 
     /** A dashboard's level: its own items, else what its folder gives (docs dashperm: inherited items). */

@@ -426,4 +426,40 @@ describe("Grafana API emulator (in-process)", () => {
         expect((await call(g, "DELETE", `/api/orgs/${orgId}`, { auth: ADMIN })).status).toBe(200);
         expect((await call(g, "GET", `/api/teams/${teamId}`, { auth: ADMIN, org: 1 })).status).toBe(404);
     });
+
+    test("folder permissions are enforced for non-admins: a Viewer outside a private folder's team cannot open it or its dashboards; a team member with Edit saves there", async () => {
+        await start({ version: "12.1.0" });
+        const orgId = (await call(g, "POST", "/api/orgs", { auth: ADMIN, body: { name: "Private" } })).body.orgId as number;
+        const member = g.addUser("member", { password: "member-pw" });
+        g.addUser("viewer", { password: "viewer-pw" });
+        for (const login of ["member", "viewer"])
+            await call(g, "POST", `/api/orgs/${orgId}/users`, { auth: ADMIN, body: { loginOrEmail: login, role: "Viewer" } });
+        const teamId = (await call(g, "POST", "/api/teams", { auth: ADMIN, org: orgId, body: { name: "SRE" } })).body.teamId as number;
+        await call(g, "POST", `/api/teams/${teamId}/members`, { auth: ADMIN, org: orgId, body: { userId: member } });
+        await call(g, "POST", "/api/folders", { auth: ADMIN, org: orgId, body: { uid: "private", title: "Private" } });
+        await call(g, "POST", "/api/dashboards/db", {
+            auth: ADMIN,
+            org: orgId,
+            body: { dashboard: { uid: "secret", title: "Secret" }, folderUid: "private" },
+        });
+        const viewer = basic("viewer", "viewer-pw");
+        const mem = basic("member", "member-pw");
+        // Grafana's defaults: every Viewer views; nobody but Editors saves.
+        expect((await call(g, "GET", "/api/dashboards/uid/secret", { auth: viewer, org: orgId })).status).toBe(200);
+        const save = { dashboard: { uid: "by-member", title: "By member" }, folderUid: "private" };
+        expect((await call(g, "POST", "/api/dashboards/db", { auth: mem, org: orgId, body: save })).status).toBe(403);
+        // Private: the team edits, no role item.
+        expect(
+            (await call(g, "POST", "/api/folders/private/permissions", { auth: ADMIN, org: orgId, body: { items: [{ teamId, permission: 2 }] } }))
+                .status,
+        ).toBe(200);
+        expect((await call(g, "GET", "/api/folders/private", { auth: viewer, org: orgId })).status).toBe(403);
+        expect((await call(g, "GET", "/api/dashboards/uid/secret", { auth: viewer, org: orgId })).status).toBe(403);
+        expect((await call(g, "GET", "/api/search?query=Secret", { auth: viewer, org: orgId })).list).toEqual([]);
+        expect((await call(g, "GET", "/api/dashboards/uid/secret", { auth: mem, org: orgId })).status).toBe(200);
+        expect((await call(g, "POST", "/api/dashboards/db", { auth: mem, org: orgId, body: save })).status).toBe(200);
+        expect((await call(g, "POST", "/api/dashboards/db", { auth: viewer, org: orgId, body: { ...save, overwrite: true } })).status).toBe(403);
+        // The General folder still takes the org role: a Viewer saves nothing there.
+        expect((await call(g, "POST", "/api/dashboards/db", { auth: mem, org: orgId, body: { dashboard: { title: "Root" } } })).status).toBe(403);
+    });
 });
