@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues, resolveConnection } from "./connection";
+import { adoptionOutputs, AdoptArgs, AdoptInputs, checkAdopt, differingFields, findForAdoption, wantsAdopt } from "./adopt";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { CommonInputs, defineProvider, labeller, resourceProps } from "./kit";
@@ -12,7 +13,7 @@ import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkRole
 export const SERVICE_ACCOUNT_ROLES = ["Admin", "Editor", "Viewer", "None"] as const;
 export type ServiceAccountRole = (typeof SERVICE_ACCOUNT_ROLES)[number];
 
-export interface ServiceAccountArgs {
+export interface ServiceAccountArgs extends AdoptArgs {
     /** The org the service account belongs to. A change replaces it. */
     orgId: pulumi.Input<number>;
     /** Display name, unique in the org (case-insensitively). Changed in place. */
@@ -25,7 +26,7 @@ export interface ServiceAccountArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface ServiceAccountInputs extends CommonInputs {
+export interface ServiceAccountInputs extends CommonInputs, AdoptInputs {
     orgId: number;
     name: string;
     role: ServiceAccountRole;
@@ -40,6 +41,8 @@ export interface ServiceAccountOutputs extends ServiceAccountInputs {
     login: string;
     /** True when create found this resource's own earlier attempt (same name, role, state, no tokens) and took it over. */
     adopted: boolean;
+    /** With adopt: the fields create changed in Grafana (see AdoptOutputs). */
+    adoptedChanges?: string[];
 }
 
 interface SaBody {
@@ -69,9 +72,10 @@ async function findByName(client: GrafanaClient, orgId: number, name: string): P
 }
 
 export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInputs, ServiceAccountOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(olds, news) {
         const failures: Failure[] = [];
         checkOrgId(failures, "orgId", news.orgId, true);
+        checkAdopt(failures, "ServiceAccount", olds, news);
         checkName(failures, "name", news.name);
         checkRole(failures, "role", news.role, SERVICE_ACCOUNT_ROLES);
         checkOptionalBoolean(failures, "isDisabled", news.isDisabled);
@@ -94,6 +98,26 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                 const client = clientFor(resolveConnection(inputs.connection));
                 const scope = { orgId: inputs.orgId };
                 const isDisabled = inputs.isDisabled ?? false;
+                // Found by name (unique in the org, any case); its tokens stay as they are.
+                const adoption = await findForAdoption(
+                    label(inputs),
+                    wantsAdopt(inputs),
+                    () => findByName(client, inputs.orgId, inputs.name),
+                    (f) => differingFields({ ...inputs, isDisabled }, f as unknown as Record<string, unknown>, ["name", "role", "isDisabled"]),
+                );
+                if (adoption) {
+                    const f = adoption.existing;
+                    if (adoption.changed.length > 0)
+                        await client.patch(`/api/serviceaccounts/${f.id}`, { name: inputs.name, role: inputs.role, isDisabled }, scope);
+                    const outs: ServiceAccountOutputs = {
+                        ...inputs,
+                        isDisabled,
+                        serviceAccountId: f.id,
+                        login: f.login,
+                        ...adoptionOutputs(adoption),
+                    };
+                    return { id: ids.serviceAccountId(inputs.orgId, f.id), outs };
+                }
                 let sa: SaBody;
                 let adopted = false;
                 try {
