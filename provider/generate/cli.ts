@@ -23,7 +23,7 @@ in DIR that adopts all of it: the first \`pulumi up\` records everything without
   --insecure-skip-verify  do not verify the server certificate (default GRAFANA_INSECURE_SKIP_VERIFY)
   --http-headers JSON     extra headers (default GRAFANA_HTTP_HEADERS)
   --no-protect            generate without protect: true
-  --project NAME          the Pulumi project name (default grafana)
+  --project NAME          the Pulumi project name (default grafana-stack; not "grafana", the provider's config namespace)
   --package-spec SPEC     this package's spec in package.json (default its version, e.g. a tarball path)
   --concurrency N         requests in flight (default 8)
 `;
@@ -50,7 +50,7 @@ const FLAG_FIELDS: Record<string, keyof ConnectionValues> = {
 
 export function parseArgs(argv: string[]): CliOptions {
     if (argv[0] !== "generate") throw new Error(`unknown command ${JSON.stringify(argv[0] ?? "")}\n\n${USAGE}`);
-    const o: CliOptions = { out: "", force: false, orgs: [], connection: {}, protect: true, project: "grafana", concurrency: 8 };
+    const o: CliOptions = { out: "", force: false, orgs: [], connection: {}, protect: true, project: "grafana-stack", concurrency: 8 };
     for (let i = 1; i < argv.length; i++) {
         const a = argv[i];
         const value = () => {
@@ -76,6 +76,8 @@ export function parseArgs(argv: string[]): CliOptions {
     }
     if (!o.out) throw new Error(`--out DIR is required\n\n${USAGE}`);
     if (!/^[A-Za-z0-9_.-]+$/.test(o.project)) throw new Error("--project must be letters, digits, _ . or -");
+    // The project's config namespace would be the provider's (grafana:url, grafana:auth): the program's own keys would mix in.
+    if (o.project === "grafana") throw new Error('--project grafana: choose another name ("grafana" is the provider\'s config namespace)');
     return o;
 }
 
