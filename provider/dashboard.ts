@@ -20,6 +20,7 @@ import {
     storedModel,
     undoRewrites,
 } from "./dashboard-json";
+import { adoptionOutputs, AdoptArgs, AdoptInputs, AdoptOutputs, checkAdopt, findForAdoption, Found, wantsAdopt } from "./adopt";
 import { isV2Stored, parseAnyDashboard, titleOf, v2Unsupported } from "./dashboard-v2";
 import { diffFields } from "./diff";
 import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps } from "./kit";
@@ -37,7 +38,7 @@ import {
     UNKNOWN,
 } from "./validate";
 
-export interface DashboardArgs {
+export interface DashboardArgs extends AdoptArgs {
     /**
      * The dashboard model: an object (e.g. from `@grafana/grafana-foundation-sdk`'s `DashboardBuilder.build()`), or
      * JSON text (`fs.readFileSync("dash.json", "utf8")`). Without a `uid`, one is derived from the project, stack and
@@ -55,7 +56,10 @@ export interface DashboardArgs {
     folderUid?: pulumi.Input<string>;
     /** Version-history message recorded with each save. */
     message?: pulumi.Input<string>;
-    /** Save over changes made in Grafana since the last `up` (and take over an existing uid) instead of failing with 412. */
+    /**
+     * Save over changes made in Grafana since the last `up` instead of failing with 412. At create it also takes over
+     * an existing uid: deprecated there in favour of `adopt` (which records an equal dashboard without a save).
+     */
     overwrite?: pulumi.Input<boolean>;
     /**
      * Org to save in when the connection is a user (basic auth); an org API key or token already names its org.
@@ -66,7 +70,7 @@ export interface DashboardArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface DashboardInputs extends CommonInputs {
+export interface DashboardInputs extends CommonInputs, AdoptInputs {
     /** The model, inputs applied, without id/version, as modelText writes it: the only copy of it in the state. */
     dashboard: string;
     inputs?: Record<string, string>;
@@ -85,7 +89,7 @@ export interface DashboardInputs extends CommonInputs {
     __modelHash?: string;
 }
 
-export interface DashboardOutputs extends Omit<DashboardInputs, "dashboard"> {
+export interface DashboardOutputs extends Omit<DashboardInputs, "dashboard">, AdoptOutputs {
     /** The dashboard's uid in Grafana. */
     uid: string;
     /** Full URL of the dashboard (Grafana's base URL + `path`). */
@@ -269,6 +273,23 @@ async function save(client: GrafanaClient, inputs: DashboardInputs, opts: SaveOp
     };
 }
 
+/** An adopted dashboard equal to the declared model: its fields as a save would give them, without the save. */
+function recorded(found: Found<GetResult>, uid: string, want: string, base: string): SavedFields {
+    const d = found.existing;
+    return {
+        uid,
+        url: fullUrl(base, d.meta.url),
+        path: d.meta.url,
+        version: d.meta.version,
+        // absent where the server has no numeric ids (13.x)
+        dashboardId: typeof d.dashboard.id === "number" ? d.dashboard.id : undefined,
+        title: titleOf(d.dashboard),
+        dashboardHash: want,
+        serverHash: dashboardHash(d.dashboard),
+        serverRewrites: [],
+    };
+}
+
 /** Grafana 10 refuses a second dashboard with the same title in a folder: name the one that is there. */
 async function titleTaken(client: GrafanaClient, inputs: DashboardInputs, desired: JsonObject, cause: Error): Promise<Error> {
     const title = String(desired.title);
@@ -282,7 +303,7 @@ async function titleTaken(client: GrafanaClient, inputs: DashboardInputs, desire
     const other = hits.find((h) => h.title === title && (h.folderUid ?? "") === (inputs.folderUid ?? ""));
     const where = inputs.folderUid ? `folder "${inputs.folderUid}"` : "the General folder";
     return new Error(
-        `${cause.message}. A dashboard titled "${title}" already exists in ${where}${other ? ` with uid "${other.uid}"` : ""}, not made by this resource: to take it over, set uid: "${other?.uid ?? "<its uid>"}" in the model and overwrite: true (destroy then deletes it); or change the title`,
+        `${cause.message}. A dashboard titled "${title}" already exists in ${where}${other ? ` with uid "${other.uid}"` : ""}, not made by this resource: to take it over, set uid: "${other?.uid ?? "<its uid>"}" in the model and adopt: true (destroy then deletes it); or change the title`,
     );
 }
 
@@ -344,6 +365,7 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
         if (typeof raw.folderUid === "string") checkUid(failures, "folderUid", raw.folderUid);
         checkOptionalString(failures, "message", raw.message);
         checkOptionalBoolean(failures, "overwrite", raw.overwrite);
+        checkAdopt(failures, "Dashboard", olds, raw);
         checkOrgId(failures, raw.orgId);
         checkConnection(failures, raw.connection);
         if (raw.inputs !== undefined && raw.inputs !== null && !isUnknown(raw.inputs) && !isJsonObject(raw.inputs)) {
@@ -398,15 +420,33 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
                 const uid = inputs.uid ?? inputs.__autoUid ?? randomUid();
                 const orgId = await orgForCreate(client, inputs.orgId);
                 orgHint.orgId = orgId;
-                const saved = await save(
-                    client,
-                    inputs,
-                    { uid, version: undefined, overwrite: inputs.overwrite ?? false, ours: !inputs.uid && !!inputs.__autoUid },
-                    client.url,
+                const found = await findForAdoption(
+                    label(inputs),
+                    wantsAdopt(inputs, inputs.overwrite),
+                    () => unlessGone(() => fetchDashboard(client, uid, orgId)),
+                    (d) => [
+                        ...(holds(d, modelHash(inputs), d.meta.folderUid, undefined) ? [] : ["dashboard"]),
+                        ...((d.meta.folderUid ?? "") === (inputs.folderUid ?? "") ? [] : ["folderUid"]),
+                    ],
                 );
+                const saved =
+                    found && found.changed.length === 0
+                        ? recorded(found, uid, modelHash(inputs), client.url)
+                        : await save(
+                              client,
+                              { ...inputs, orgId },
+                              {
+                                  uid,
+                                  version: found?.existing.meta.version,
+                                  overwrite: inputs.overwrite ?? !!found,
+                                  ours: !found && !inputs.uid && !!inputs.__autoUid,
+                              },
+                              client.url,
+                          );
                 const outs: DashboardOutputs = {
                     ...withoutModel(inputs),
                     ...saved,
+                    ...(found && adoptionOutputs(found)),
                     orgId,
                     uidDeclared: !!inputs.uid,
                     orgIdDeclared: inputs.orgId !== undefined,
@@ -416,8 +456,8 @@ export const dashboardProvider: dynamic.ResourceProvider<DashboardInputs, Dashbo
             (e) =>
                 ((isStatus(e, 412) && /changed by someone else/i.test(e.grafanaMessage)) ||
                     (isStatus(e, 409) && /already exists/i.test(e.grafanaMessage))) &&
-                !inputs.overwrite
-                    ? `A dashboard with uid "${inputs.uid}" already exists in this org with other content; set overwrite: true to take it over (destroy then deletes it)`
+                !wantsAdopt(inputs, inputs.overwrite)
+                    ? `A dashboard with uid "${inputs.uid}" already exists in this org with other content; set adopt: true to take it over (destroy then deletes it)`
                     : saveHint(inputs, orgHint.orgId)(e),
         );
     },

@@ -3,6 +3,7 @@ import * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues } from "./connection";
 import { isJsonObject, JsonObject } from "./dashboard-json";
+import { adoptionOutputs, AdoptArgs, AdoptInputs, AdoptOutputs, checkAdopt, differingFields, findForAdoption, Found, wantsAdopt } from "./adopt";
 import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { orgForCreate, withDefaultOrg } from "./org";
@@ -13,7 +14,7 @@ import { checkConnection, checkName, checkOptionalBoolean, checkOptionalString, 
 export const DATA_SOURCE_ACCESS = ["proxy", "direct"] as const;
 export type DataSourceAccess = (typeof DATA_SOURCE_ACCESS)[number];
 
-export interface DataSourceArgs {
+export interface DataSourceArgs extends AdoptArgs {
     /** Name, unique in the org. Changed in place. */
     name: pulumi.Input<string>;
     /** Plugin id, e.g. `prometheus`, `loki`, `testdata`. Grafana stores any type without checking the plugin. Changed in place. */
@@ -44,7 +45,7 @@ export interface DataSourceArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface DataSourceInputs extends CommonInputs {
+export interface DataSourceInputs extends CommonInputs, AdoptInputs {
     name: string;
     type: string;
     uid?: string;
@@ -62,7 +63,7 @@ export interface DataSourceInputs extends CommonInputs {
     connection?: ConnectionValues;
 }
 
-export interface DataSourceOutputs extends DataSourceInputs {
+export interface DataSourceOutputs extends DataSourceInputs, AdoptOutputs {
     /** The data source's uid (what dashboards reference, e.g. Dashboard `inputs: { DS_PROM: ds.uid }`). */
     uid: string;
     /** The org it is in. */
@@ -152,10 +153,11 @@ function hint(inputs: DataSourceInputs) {
 }
 
 export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, DataSourceOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(olds, news) {
         const failures: Failure[] = [];
         checkName(failures, "name", news.name);
         checkName(failures, "type", news.type);
+        checkAdopt(failures, "DataSource", olds, news);
         checkUid(failures, "uid", news.uid);
         checkOrgId(failures, news.orgId);
         checkOptionalString(failures, "url", news.url);
@@ -226,9 +228,17 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
                 if (!uid) throw new Error("no uid: declare uid, or create the DataSource through its class (which derives one)");
                 const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
+                const found = await findForAdoption(
+                    label(inputs),
+                    wantsAdopt(inputs),
+                    () => getByUid(client, uid, orgId),
+                    (d) => adoptDiff(inputs, uid, d),
+                );
                 let ds: DsBody;
                 try {
-                    ds = (await client.post<{ datasource: DsBody }>("/api/datasources", body(inputs, uid), scope)).data.datasource;
+                    ds = found
+                        ? await adoptDataSource(client, found, inputs, uid, scope)
+                        : (await client.post<{ datasource: DsBody }>("/api/datasources", body(inputs, uid), scope)).data.datasource;
                 } catch (e) {
                     if (!isStatus(e, 409)) throw e;
                     // The uid (or the name) is taken: by this resource's own earlier attempt (derived uid, or the same
@@ -249,6 +259,7 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
                 const outs: DataSourceOutputs = {
                     ...inputs,
                     ...fieldsOf(ds, inputs),
+                    ...(found && adoptionOutputs(found)),
                     uid,
                     orgId,
                     dataSourceId: ds.id,
@@ -315,6 +326,35 @@ export const dataSourceProvider: dynamic.ResourceProvider<DataSourceInputs, Data
         });
     },
 });
+
+const ADOPT_FIELDS = ["name", "type", "url", "access", "isDefault", "basicAuth", "basicAuthUser", "jsonData"];
+
+/**
+ * What an adopted data source must change: its settings as create would send them, and the secure fields Grafana
+ * does not hold at all. A secure field Grafana holds is not compared (its value cannot be read) nor rewritten.
+ */
+function adoptDiff(inputs: DataSourceInputs, uid: string, d: DsBody): string[] {
+    const want = body(inputs, uid);
+    const have = { ...d, url: d.url ?? "", access: d.access ?? "proxy", basicAuthUser: d.basicAuthUser ?? "", jsonData: d.jsonData ?? {} };
+    const held = d.secureJsonFields ?? {};
+    const missing = Object.keys(inputs.secureJsonData ?? {}).filter((k) => !held[k]);
+    return [...differingFields(want, have, ADOPT_FIELDS, ADOPT_FIELDS), ...missing.map((k) => `secureJsonData.${k}`)];
+}
+
+/** Brings an adopted data source to the declared settings, writing only the secure fields it lacks. */
+async function adoptDataSource(
+    client: GrafanaClient,
+    found: Found<DsBody>,
+    inputs: DataSourceInputs,
+    uid: string,
+    scope: { orgId: number },
+): Promise<DsBody> {
+    if (found.changed.length === 0) return found.existing;
+    const missing = found.changed.filter((f) => f.startsWith("secureJsonData.")).map((f) => f.slice("secureJsonData.".length));
+    const secure = Object.fromEntries(Object.entries(inputs.secureJsonData ?? {}).filter(([k]) => missing.includes(k)));
+    const sent = { ...body(inputs, uid), secureJsonData: missing.length > 0 ? secure : undefined };
+    return (await client.put<{ datasource: DsBody }>(`/api/datasources/uid/${encodeURIComponent(uid)}`, sent, scope)).data.datasource;
+}
 
 /** The input fields of a stored data source (its outputs minus what Grafana assigned), for ReadResult.inputs. */
 function inputsOf(p: DataSourceOutputs): DataSourceInputs {

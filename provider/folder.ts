@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
+import { adoptionOutputs, AdoptArgs, AdoptInputs, AdoptOutputs, checkAdopt, differingFields, findForAdoption, Found, wantsAdopt } from "./adopt";
 import * as appPlatform from "./app-platform";
 import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues } from "./connection";
@@ -7,11 +8,11 @@ import { diffFields } from "./diff";
 import * as ids from "./ids";
 import { orgForCreate, withDefaultOrg } from "./org";
 import { CommonInputs, defineKind, defineProvider, derivedUid, labeller, resourceProps, withDerivedUid } from "./kit";
-import { serverApis } from "./server-version";
+import { ServerApis, serverApis } from "./server-version";
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkUid, Failure } from "./validate";
 
-export interface FolderArgs {
+export interface FolderArgs extends AdoptArgs {
     /** The folder's title. Changing it is an in-place update. */
     title: pulumi.Input<string>;
     /** The folder's uid; absent: derived from the project, stack and resource name (so a retried create finds its own first attempt). A change replaces the folder. */
@@ -34,7 +35,7 @@ export interface FolderArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface FolderInputs extends CommonInputs {
+export interface FolderInputs extends CommonInputs, AdoptInputs {
     title: string;
     uid?: string;
     /** The uid used when none is declared (derived in the program; see derivedUid). */
@@ -47,7 +48,7 @@ export interface FolderInputs extends CommonInputs {
     connection?: ConnectionValues;
 }
 
-export interface FolderOutputs extends FolderInputs {
+export interface FolderOutputs extends FolderInputs, AdoptOutputs {
     /** The folder's uid in Grafana. */
     uid: string;
     /** The org the folder is in. */
@@ -111,9 +112,10 @@ async function contents(client: GrafanaClient, uid: string, orgId: number): Prom
 }
 
 export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(olds, news) {
         const failures: Failure[] = [];
         checkName(failures, "title", news.title);
+        checkAdopt(failures, "Folder", olds, news);
         checkUid(failures, "uid", news.uid);
         checkUid(failures, "parentUid", news.parentUid);
         checkOrgId(failures, news.orgId);
@@ -149,14 +151,26 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                 const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 const body = { uid, title: inputs.title, parentUid: inputs.parentUid };
+                const found = await findForAdoption(
+                    label(inputs),
+                    wantsAdopt(inputs),
+                    () => getFolder(client, uid, orgId),
+                    (f) =>
+                        differingFields({ ...inputs, parentUid: inputs.parentUid ?? "" }, { ...f, parentUid: f.parentUid ?? "" }, [
+                            "title",
+                            "parentUid",
+                        ]),
+                );
                 let folder: FolderBody;
                 let made = false;
                 const apis = await serverApis(client);
                 try {
-                    folder = apis.folders
-                        ? await appPlatform.createFolder(client, apis, orgId, body)
-                        : (await client.post<FolderBody>("/api/folders", body, scope)).data;
-                    made = true;
+                    folder = found
+                        ? await adoptFolder(client, apis, found, inputs, scope)
+                        : apis.folders
+                          ? await appPlatform.createFolder(client, apis, orgId, body)
+                          : (await client.post<FolderBody>("/api/folders", body, scope)).data;
+                    made = !found;
                 } catch (e) {
                     // 10.x answers an existing uid with 412 version-mismatch, 11+/12.x with 409; a taken title is 409 (until 11).
                     if (!isStatus(e, 409, 412)) throw e;
@@ -189,6 +203,7 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
                 }
                 const outs: FolderOutputs = {
                     ...inputs,
+                    ...(found && adoptionOutputs(found)),
                     uid,
                     orgId,
                     folderId: folder.id,
@@ -293,6 +308,25 @@ export const folderProvider: dynamic.ResourceProvider<FolderInputs, FolderOutput
         });
     },
 });
+
+/** Brings an adopted folder to the declared parent and title (no call when nothing differs). */
+async function adoptFolder(
+    client: GrafanaClient,
+    apis: ServerApis,
+    found: Found<FolderBody>,
+    inputs: FolderInputs,
+    scope: { orgId: number },
+): Promise<FolderBody> {
+    let folder = found.existing;
+    if (found.changed.length === 0) return folder;
+    if (apis.folders)
+        return appPlatform.updateFolder(client, apis, scope.orgId, folder.uid, { title: inputs.title, parentUid: inputs.parentUid ?? "" });
+    const path = `/api/folders/${encodeURIComponent(folder.uid)}`;
+    if (found.changed.includes("parentUid"))
+        folder = (await client.post<FolderBody>(`${path}/move`, { parentUid: inputs.parentUid ?? "" }, scope)).data;
+    if (found.changed.includes("title")) folder = (await client.put<FolderBody>(path, { title: inputs.title, overwrite: true }, scope)).data;
+    return folder;
+}
 
 /** 409 for a title: name the folder that has it. */
 function titleTaken(inputs: FolderInputs, orgId: number, cause: Error): Error {

@@ -7,3 +7,4 @@ export { ConnectionArgs } from "./connection";
 export { GrafanaClient, GrafanaError } from "./client";
 export { canonicalJson, dashboardHash, normalizeDashboard, parseDashboard } from "./dashboard-json";
 export { ORG_ROLES, OrgRole } from "./validate";
+export { AdoptArgs } from "./adopt";

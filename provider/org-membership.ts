@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
+import { adoptionOutputs, AdoptArgs, AdoptInputs, checkAdopt, findForAdoption, wantsAdopt } from "./adopt";
 import { clientOf, deleteIfPresent, forResource, GrafanaClient, GrafanaError, isStatus, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
@@ -9,7 +10,7 @@ import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } fro
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOrgId, checkRole, Failure, ORG_ROLES, OrgRole } from "./validate";
 
-export interface OrgMembershipArgs {
+export interface OrgMembershipArgs extends AdoptArgs {
     /**
      * The org to add the user to. Changing it replaces the membership. Absent: the connection's default org
      * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's current org.
@@ -23,7 +24,7 @@ export interface OrgMembershipArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface OrgMembershipInputs extends CommonInputs {
+export interface OrgMembershipInputs extends CommonInputs, AdoptInputs {
     orgId?: number;
     loginOrEmail: string;
     role: OrgRole;
@@ -33,6 +34,8 @@ export interface OrgMembershipInputs extends CommonInputs {
 export interface OrgMembershipOutputs extends OrgMembershipInputs {
     /** The org of the membership. */
     orgId: number;
+    /** With adopt: the fields create changed in Grafana (see AdoptOutputs). */
+    adoptedChanges?: string[];
     /** Grafana's numeric id of the user. */
     userId: number;
     /** The user was already a member when this resource was created: delete restores `previousRole` and leaves the membership. */
@@ -68,9 +71,10 @@ function lastAdminHint(e: unknown): string | undefined {
 }
 
 export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs, OrgMembershipOutputs> = defineProvider({
-    async check(_olds, given) {
+    async check(olds, given) {
         const failures: Failure[] = [];
         const news = withDefaultOrg(given);
+        checkAdopt(failures, "OrgMembership", olds, news);
         checkOrgId(failures, news.orgId);
         checkName(failures, "loginOrEmail", news.loginOrEmail);
         checkRole(failures, "role", news.role, ORG_ROLES);
@@ -94,6 +98,19 @@ export const orgMembershipProvider: dynamic.ResourceProvider<OrgMembershipInputs
                 const client = clientOf(given.connection);
                 const inputs: Placed = { ...given, orgId: await orgForCreate(client, given.orgId) };
                 const path = `/api/orgs/${inputs.orgId}/users`;
+                // Looked up by login or email before any write; adopted, destroy leaves it (with its previous role).
+                const found = await findForAdoption(
+                    label(inputs),
+                    wantsAdopt(inputs),
+                    async () => (await listMembers(client, inputs.orgId)).find((u) => matches(u, inputs.loginOrEmail)),
+                    (m) => (m.role === inputs.role ? [] : ["role"]),
+                );
+                if (found) {
+                    const m = found.existing;
+                    if (found.changed.length > 0) await client.patch(`${path}/${m.userId}`, { role: inputs.role });
+                    const outs: OrgMembershipOutputs = { ...inputs, userId: m.userId, previousRole: m.role, ...adoptionOutputs(found) };
+                    return { id: ids.orgMembershipIds.build({ orgId: inputs.orgId, userId: m.userId }), outs };
+                }
                 try {
                     const res = await client.post<{ userId?: number }>(path, { loginOrEmail: inputs.loginOrEmail, role: inputs.role });
                     const userId = res.data.userId ?? (await findMember(client, inputs)).userId;

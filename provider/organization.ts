@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
+import { adoptionOutputs, AdoptArgs, AdoptInputs, AdoptOutputs, checkAdopt, findForAdoption, wantsAdopt } from "./adopt";
 import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
@@ -8,25 +9,25 @@ import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } fro
 import { providerForState } from "./thin";
 import { checkConnection, checkName, checkOptionalBoolean, Failure } from "./validate";
 
-export interface OrganizationArgs {
+export interface OrganizationArgs extends AdoptArgs {
     /** The org's name, unique in Grafana. Changing it renames the org in place. */
     name: pulumi.Input<string>;
     /**
-     * Take over an org that already has this name instead of failing with 409: the org is then managed by this stack
-     * and deleted on destroy. Also the way back after an `up` interrupted between creating the org and recording it.
+     * Deprecated: use `adopt` (the same for an org: take over the org of this name; destroy then deletes it). Kept so
+     * existing programs and states work.
      */
     adoptExisting?: pulumi.Input<boolean>;
     /** Per-resource connection settings (url, auth, TLS, headers, ...), each overriding stack config `grafana:<name>`; stored as a secret. */
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface OrganizationInputs extends CommonInputs {
+export interface OrganizationInputs extends CommonInputs, AdoptInputs {
     name: string;
     adoptExisting?: boolean;
     connection?: ConnectionValues;
 }
 
-export interface OrganizationOutputs extends OrganizationInputs {
+export interface OrganizationOutputs extends OrganizationInputs, AdoptOutputs {
     /** Grafana's numeric id of the org (the `X-Grafana-Org-Id` of org-scoped calls). */
     orgId: number;
     /** True when create found the org already there and took it over. */
@@ -45,10 +46,11 @@ async function findByName(client: GrafanaClient, name: string): Promise<OrgBody>
 }
 
 export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, OrganizationOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(olds, news) {
         const failures: Failure[] = [];
         checkName(failures, "name", news.name);
         checkOptionalBoolean(failures, "adoptExisting", news.adoptExisting);
+        checkAdopt(failures, "Organization", olds, news);
         checkConnection(failures, news.connection);
         return { inputs: news, failures };
     },
@@ -66,13 +68,25 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
             label(inputs),
             async () => {
                 const client = clientOf(inputs.connection);
+                // The key is the name, which is all an org declares: found means equal, recorded without a write.
+                const found = await findForAdoption(
+                    label(inputs),
+                    wantsAdopt(inputs, inputs.adoptExisting),
+                    () => unlessGone(() => findByName(client, inputs.name)),
+                    () => [],
+                );
+                if (found)
+                    return {
+                        id: ids.organizationIds.build({ orgId: found.existing.id }),
+                        outs: { ...inputs, orgId: found.existing.id, ...adoptionOutputs(found) },
+                    };
                 let orgId: number;
                 let adopted = false;
                 try {
                     orgId = Number((await client.post<{ orgId: number | string }>("/api/orgs", { name: inputs.name })).data.orgId);
                 } catch (e) {
                     // After a retried POST, 409 may be our own first attempt: adopt it.
-                    if (!isStatus(e, 409) || !(inputs.adoptExisting || e.retried)) throw e;
+                    if (!isStatus(e, 409) || !(wantsAdopt(inputs, inputs.adoptExisting) || e.retried)) throw e;
                     orgId = (await findByName(client, inputs.name)).id;
                     adopted = !e.retried;
                 }
@@ -81,7 +95,7 @@ export const organizationProvider: dynamic.ResourceProvider<OrganizationInputs, 
             },
             (e) =>
                 isStatus(e, 409)
-                    ? `An organization named "${inputs.name}" already exists. If this stack made it in an \`up\` that was interrupted (Grafana cannot tell), or to manage that org from now on, set adoptExisting: true on this resource and run \`pulumi up\` again (destroy then deletes the org); otherwise choose another name`
+                    ? `An organization named "${inputs.name}" already exists. If this stack made it in an \`up\` that was interrupted (Grafana cannot tell), or to manage that org from now on, set adopt: true on this resource and run \`pulumi up\` again (destroy then deletes the org); otherwise choose another name`
                     : isStatus(e, 401, 403)
                       ? "Creating organizations needs a Grafana server admin with basic auth (user:password)"
                       : undefined,

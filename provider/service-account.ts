@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
+import { adoptionOutputs, AdoptArgs, AdoptInputs, checkAdopt, differingFields, findForAdoption, wantsAdopt } from "./adopt";
 import { clientOf, deleteIfPresent, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
 import { ConnectionArgs, ConnectionValues } from "./connection";
 import { diffFields } from "./diff";
@@ -13,7 +14,7 @@ import { checkConnection, checkName, checkOptionalBoolean, checkOrgId, checkRole
 export const SERVICE_ACCOUNT_ROLES = ["Admin", "Editor", "Viewer", "None"] as const;
 export type ServiceAccountRole = (typeof SERVICE_ACCOUNT_ROLES)[number];
 
-export interface ServiceAccountArgs {
+export interface ServiceAccountArgs extends AdoptArgs {
     /**
      * The org the service account belongs to. A change replaces it. Absent: the connection's default org
      * (connection.orgId, grafana:orgId, GRAFANA_ORG_ID; basic auth only), else the credential's org.
@@ -29,7 +30,7 @@ export interface ServiceAccountArgs {
     connection?: pulumi.Input<ConnectionArgs>;
 }
 
-export interface ServiceAccountInputs extends CommonInputs {
+export interface ServiceAccountInputs extends CommonInputs, AdoptInputs {
     orgId?: number;
     name: string;
     role: ServiceAccountRole;
@@ -46,6 +47,8 @@ export interface ServiceAccountOutputs extends ServiceAccountInputs {
     login: string;
     /** True when create found this resource's own earlier attempt (same name, role, state, no tokens) and took it over. */
     adopted: boolean;
+    /** With adopt: the fields create changed in Grafana (see AdoptOutputs). */
+    adoptedChanges?: string[];
 }
 
 interface SaBody {
@@ -75,9 +78,10 @@ async function findByName(client: GrafanaClient, orgId: number, name: string): P
 }
 
 export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInputs, ServiceAccountOutputs> = defineProvider({
-    async check(_olds, news) {
+    async check(olds, news) {
         const failures: Failure[] = [];
         checkOrgId(failures, news.orgId);
+        checkAdopt(failures, "ServiceAccount", olds, news);
         checkName(failures, "name", news.name);
         checkRole(failures, "role", news.role, SERVICE_ACCOUNT_ROLES);
         checkOptionalBoolean(failures, "isDisabled", news.isDisabled);
@@ -107,6 +111,27 @@ export const serviceAccountProvider: dynamic.ResourceProvider<ServiceAccountInpu
                 const orgId = await orgForCreate(client, inputs.orgId);
                 const scope = { orgId };
                 const isDisabled = inputs.isDisabled ?? false;
+                // Found by name (unique in the org, any case); its tokens stay as they are.
+                const adoption = await findForAdoption(
+                    label(inputs),
+                    wantsAdopt(inputs),
+                    () => findByName(client, orgId, inputs.name),
+                    (f) => differingFields({ ...inputs, isDisabled }, f as unknown as Record<string, unknown>, ["name", "role", "isDisabled"]),
+                );
+                if (adoption) {
+                    const f = adoption.existing;
+                    if (adoption.changed.length > 0)
+                        await client.patch(`/api/serviceaccounts/${f.id}`, { name: inputs.name, role: inputs.role, isDisabled }, scope);
+                    const outs: ServiceAccountOutputs = {
+                        ...inputs,
+                        orgId,
+                        isDisabled,
+                        serviceAccountId: f.id,
+                        login: f.login,
+                        ...adoptionOutputs(adoption),
+                    };
+                    return { id: ids.serviceAccountIds.build({ orgId, serviceAccountId: f.id }), outs };
+                }
                 let sa: SaBody;
                 let adopted = false;
                 try {

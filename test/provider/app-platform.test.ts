@@ -100,7 +100,7 @@ describe.each([
     it("a uid taken by a dashboard not made here is a clear error; the resource's own lost attempt is adopted", async () => {
         await editByHand("taken", "Someone's", 0);
         const msg = await errorOf(p.create(await checked({ dashboard: { ...model, uid: "taken" }, orgId })));
-        expect(msg).toMatch(/409 .*already exists.*set overwrite: true/);
+        expect(msg).toMatch(/409 .*already exists.*set adopt: true/);
         // a derived uid: what is there is this resource's own earlier attempt
         await editByHand("auto-ov", "older attempt", 0);
         const c = await p.create(await checked({ dashboard: model, orgId }));

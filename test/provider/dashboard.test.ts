@@ -128,7 +128,7 @@ describe("Dashboard against a fake Grafana over HTTP", () => {
         const mine = await checked({ dashboard: { ...tutorial, uid: "taken" }, orgId });
         const msg = await errorOf(p.create(mine));
         expect(msg).toMatch(
-            /failed: 412 The dashboard has been changed by someone else\. A dashboard with uid "taken" already exists in this org with other content; set overwrite: true/,
+            /failed: 412 The dashboard has been changed by someone else\. A dashboard with uid "taken" already exists in this org with other content; set adopt: true/,
         );
     });
 
@@ -245,7 +245,7 @@ describe("Dashboard under real faults (fake Grafana imitating them)", () => {
         await p.create(await checked({ dashboard: { ...tutorial, uid: "theirs" }, orgId }));
         const msg = await errorOf(p.create(await checked({ dashboard: tutorial, orgId })));
         expect(msg).toBe(
-            'Dashboard "prod": Grafana POST /api/dashboards/db failed: 412 A dashboard with the same name in the folder already exists. A dashboard titled "Production Overview" already exists in the General folder with uid "theirs", not made by this resource: to take it over, set uid: "theirs" in the model and overwrite: true (destroy then deletes it); or change the title',
+            'Dashboard "prod": Grafana POST /api/dashboards/db failed: 412 A dashboard with the same name in the folder already exists. A dashboard titled "Production Overview" already exists in the General folder with uid "theirs", not made by this resource: to take it over, set uid: "theirs" in the model and adopt: true (destroy then deletes it); or change the title',
         );
     });
 

@@ -35,7 +35,7 @@ describe("Organization against a fake Grafana over HTTP", () => {
         const first = await p.create(inputs());
         const msg = await errorOf(p.create(inputs()));
         expect(msg).toBe(
-            'Organization "apiorg": Grafana POST /api/orgs failed: 409 Organization name taken. An organization named "apiorg" already exists. If this stack made it in an `up` that was interrupted (Grafana cannot tell), or to manage that org from now on, set adoptExisting: true on this resource and run `pulumi up` again (destroy then deletes the org); otherwise choose another name',
+            'Organization "apiorg": Grafana POST /api/orgs failed: 409 Organization name taken. An organization named "apiorg" already exists. If this stack made it in an `up` that was interrupted (Grafana cannot tell), or to manage that org from now on, set adopt: true on this resource and run `pulumi up` again (destroy then deletes the org); otherwise choose another name',
         );
         const adopted = await p.create(inputs("apiorg", { adoptExisting: true }));
         expect(adopted.id).toBe(first.id);

@@ -1,0 +1,124 @@
+// The `generate` command in-process against the Grafana API emulator: what it reads, what it writes, its errors.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main } from "../../provider/generate/cli";
+import { FakeGrafana } from "../support/fake-grafana";
+import { api, seedGrafana } from "../support/generate-seed";
+import { ADMIN_PASSWORD, startFake } from "../support/provider-env";
+
+let fake: FakeGrafana;
+let tmp: string;
+beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pgd-generate-"));
+});
+afterEach(async () => {
+    await fake?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await main(
+        ["generate", ...argv],
+        (s) => (out += s),
+        (s) => (err += s),
+    );
+    return { code, out, err };
+}
+
+function tree(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    const walk = (d: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p);
+            else out[path.relative(dir, p)] = fs.readFileSync(p, "utf8");
+        }
+    };
+    walk(dir);
+    return out;
+}
+
+describe.each(["10.0", "12.x"])("generate on the emulator's %s profile", (profile) => {
+    it("writes the program, SKIPPED.md and the config lines; byte-identical on a second run; no secret in any file", async () => {
+        fake = await startFake({ profile });
+        const seeded = await seedGrafana(fake.url, `admin:${ADMIN_PASSWORD}`, profile !== "10.0");
+        if (profile === "10.0") {
+            const made = (await api(fake.url, `admin:${ADMIN_PASSWORD}`, "POST", "/api/auth/keys", { name: "legacy", role: "Viewer" }, 1)) as {
+                key: string;
+            };
+            seeded.secrets.push(made.key);
+        }
+        const before = fake.requests.length;
+        const first = await run("--out", path.join(tmp, "a"));
+        expect(first.err).toMatch(/wrote \d+ files .*: 2 orgs, 2 members, 6 folders, 8 dashboards, 2 data sources, 2 service accounts; \d+ skipped/);
+        expect(first.code).toBe(0);
+        expect(fake.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([]);
+        const second = await run("--out", path.join(tmp, "b"));
+        if (process.env.GENERATE_KEEP) fs.cpSync(path.join(tmp, "a"), `${process.env.GENERATE_KEEP}-${profile}`, { recursive: true });
+        expect(second.code).toBe(0);
+        const a = tree(path.join(tmp, "a"));
+        expect(tree(path.join(tmp, "b"))).toEqual(a);
+        for (const s of [...seeded.secrets, ADMIN_PASSWORD]) {
+            for (const [f, text] of Object.entries(a)) expect(`${f}: ${text.includes(s)}`).toBe(`${f}: false`);
+            expect(first.out + first.err).not.toContain(s);
+        }
+        expect(first.out).toContain("pulumi config set --secret mainOrgPrometheusHttpHeaderValue1");
+        expect(first.out).toContain("pulumi config set --secret acmeCorpPrometheusHttpHeaderValue1");
+        const skipped = a["SKIPPED.md"];
+        expect(skipped).toContain('- 1 token(s) of service account "ci-bot"');
+        expect(skipped).toContain('- membership of "admin" (Admin)');
+        const nested = profile === "10.0" ? "databases" : "ops/databases";
+        expect(Object.keys(a)).toContain(`dashboards/acme-corp/${nested}/pg-acme.json`);
+        expect(a["index.ts"]).toContain(
+            'new OrgMembership("acme-corp-bob", { orgId: acmeCorp.orgId, loginOrEmail: "bob", role: "Editor", adopt: true }, opts);',
+        );
+        if (profile === "10.0") expect(skipped).toContain('- API key "legacy" (Viewer): Grafana shows a key only once');
+    });
+});
+
+describe("generate: errors, before anything is written", () => {
+    it("a wrong password, an unreachable URL, a non-empty --out, a token without the right to list", async () => {
+        fake = await startFake({ profile: "12.x" });
+        const wrong = await run("--out", path.join(tmp, "x"), "--auth", "admin:wrong-password");
+        expect(wrong.code).toBe(1);
+        expect(wrong.err).toMatch(/^generate: Grafana GET \/api\/user failed: 401 .*refused the credentials. Check --auth/);
+        expect(fs.existsSync(path.join(tmp, "x"))).toBe(false);
+
+        const down = await run("--out", path.join(tmp, "x"), "--url", "http://127.0.0.1:9", "--auth", "admin:x");
+        expect(down.code).toBe(1);
+        expect(down.err).toMatch(/cannot reach Grafana at http:\/\/127.0.0.1:9/);
+
+        fs.mkdirSync(path.join(tmp, "full"));
+        fs.writeFileSync(path.join(tmp, "full", "keep.txt"), "mine");
+        const full = await run("--out", path.join(tmp, "full"));
+        expect(full.code).toBe(2);
+        expect(full.err).toContain("is not empty");
+        expect(fs.readFileSync(path.join(tmp, "full", "keep.txt"), "utf8")).toBe("mine");
+        expect((await run("--out", path.join(tmp, "full"), "--force")).code).toBe(0);
+        expect(fs.existsSync(path.join(tmp, "full", "keep.txt"))).toBe(false);
+
+        const admin = `admin:${ADMIN_PASSWORD}`;
+        const sa = (await api(fake.url, admin, "POST", "/api/serviceaccounts", { name: "viewer", role: "Viewer" }, 1)) as { id: number };
+        const key = ((await api(fake.url, admin, "POST", `/api/serviceaccounts/${sa.id}/tokens`, { name: "t" }, 1)) as { key: string }).key;
+        const viewer = await run("--out", path.join(tmp, "v"), "--auth", key);
+        expect(viewer.code).toBe(1);
+        expect(viewer.err).toMatch(/Grafana GET \/api\/datasources failed: 403 .*it needs datasources:read \(an Admin of the org\)/);
+        expect(viewer.err).not.toContain(key);
+        expect(fs.readdirSync(tmp).sort()).toEqual(["full"]);
+    });
+
+    it("--org limits to the named orgs (name or id); an unknown one is an error", async () => {
+        fake = await startFake({ profile: "12.x" });
+        await seedGrafana(fake.url, `admin:${ADMIN_PASSWORD}`, true);
+        const one = await run("--out", path.join(tmp, "one"), "--org", "Acme Corp");
+        expect(one.err).toMatch(/: 1 orgs,/);
+        const byId = await run("--out", path.join(tmp, "two"), "--org", "1", "--org", "Acme Corp");
+        expect(byId.err).toMatch(/: 2 orgs,/);
+        const bad = await run("--out", path.join(tmp, "bad"), "--org", "nope");
+        expect(bad.code).toBe(1);
+        expect(bad.err).toContain("--org nope: no such org");
+    });
+});
