@@ -133,6 +133,12 @@ describe("generate: errors, before anything is written", () => {
         expect(down.code).toBe(1);
         expect(down.err).toMatch(/cannot reach Grafana at http:\/\/127.0.0.1:9/);
 
+        const url = process.env.GRAFANA_URL;
+        delete process.env.GRAFANA_URL;
+        const noUrl = await run("--out", path.join(tmp, "x"));
+        process.env.GRAFANA_URL = url;
+        expect([noUrl.code, noUrl.err]).toEqual([2, "generate: no Grafana URL: pass --url or set GRAFANA_URL\n"]);
+
         fs.mkdirSync(path.join(tmp, "full"));
         fs.writeFileSync(path.join(tmp, "full", "keep.txt"), "mine");
         const full = await run("--out", path.join(tmp, "full"));
