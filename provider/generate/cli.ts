@@ -132,6 +132,9 @@ export async function main(argv: string[], stdout: (s: string) => void, stderr: 
     try {
         o = parseArgs(argv);
         checkOut(o.out, o.force);
+        if (!o.connection.url && !process.env.GRAFANA_URL) throw new Error("no Grafana URL: pass --url or set GRAFANA_URL");
+        if (!o.connection.auth && !process.env.GRAFANA_AUTH)
+            throw new Error("no Grafana credential: pass --auth (user:password or a token) or set GRAFANA_AUTH");
         conn = resolveConnection(o.connection);
     } catch (e) {
         stderr(`generate: ${(e as Error).message}\n`);

@@ -79,6 +79,48 @@ describe.each(["10.0", "12.x"])("generate on the emulator's %s profile", (profil
     });
 });
 
+describe("generate: after a change in Grafana, and with a token", () => {
+    it("one dashboard edited in Grafana: a second run differs in that dashboard's file only", async () => {
+        fake = await startFake({ profile: "12.x" });
+        const admin = `admin:${ADMIN_PASSWORD}`;
+        await seedGrafana(fake.url, admin, true);
+        expect((await run("--out", path.join(tmp, "a"))).code).toBe(0);
+        const got = (await api(fake.url, admin, "GET", "/api/dashboards/uid/pg-acme", undefined, 2)) as {
+            dashboard: Record<string, unknown>;
+            meta: { folderUid: string };
+        };
+        await api(
+            fake.url,
+            admin,
+            "POST",
+            "/api/dashboards/db",
+            { dashboard: { ...got.dashboard, description: "edited" }, folderUid: got.meta.folderUid, overwrite: true },
+            2,
+        );
+        expect((await run("--out", path.join(tmp, "b"))).code).toBe(0);
+        const a = tree(path.join(tmp, "a"));
+        const b = tree(path.join(tmp, "b"));
+        const changed = Object.keys(b).filter((f) => a[f] !== b[f]);
+        expect(changed).toEqual(["dashboards/acme-corp/ops/databases/pg-acme.json"]);
+        expect(b[changed[0]]).toContain('"description": "edited"');
+    });
+
+    it("an Admin token of one org: that org only, its org id as a constant, no Organization, members listed as skipped", async () => {
+        fake = await startFake({ profile: "12.x" });
+        const admin = `admin:${ADMIN_PASSWORD}`;
+        await seedGrafana(fake.url, admin, true);
+        const sa = (await api(fake.url, admin, "POST", "/api/serviceaccounts", { name: "gen", role: "Admin" }, 2)) as { id: number };
+        const key = ((await api(fake.url, admin, "POST", `/api/serviceaccounts/${sa.id}/tokens`, { name: "t" }, 2)) as { key: string }).key;
+        const r = await run("--out", path.join(tmp, "t"), "--auth", key);
+        expect(r.err).toMatch(/: 0 orgs, 0 members, 3 folders, 4 dashboards, 1 data sources, 2 service accounts;/);
+        const files = tree(path.join(tmp, "t"));
+        expect(files["index.ts"]).toContain("const acmeCorpOrgId = 2;");
+        expect(files["index.ts"]).not.toContain("new Organization(");
+        expect(files["SKIPPED.md"]).toContain("- org members: a token cannot list org users");
+        expect(Object.values(files).some((t) => t.includes(key))).toBe(false);
+    });
+});
+
 describe("generate: errors, before anything is written", () => {
     it("a wrong password, an unreachable URL, a non-empty --out, a token without the right to list", async () => {
         fake = await startFake({ profile: "12.x" });
@@ -90,6 +132,12 @@ describe("generate: errors, before anything is written", () => {
         const down = await run("--out", path.join(tmp, "x"), "--url", "http://127.0.0.1:9", "--auth", "admin:x");
         expect(down.code).toBe(1);
         expect(down.err).toMatch(/cannot reach Grafana at http:\/\/127.0.0.1:9/);
+
+        const url = process.env.GRAFANA_URL;
+        delete process.env.GRAFANA_URL;
+        const noUrl = await run("--out", path.join(tmp, "x"));
+        process.env.GRAFANA_URL = url;
+        expect([noUrl.code, noUrl.err]).toEqual([2, "generate: no Grafana URL: pass --url or set GRAFANA_URL\n"]);
 
         fs.mkdirSync(path.join(tmp, "full"));
         fs.writeFileSync(path.join(tmp, "full", "keep.txt"), "mine");
