@@ -3,7 +3,14 @@ import * as dynamic from "@pulumi/pulumi/dynamic";
 import { ConnectionArgs } from "./connection";
 import * as ids from "./ids";
 import { defineKind, resourceProps } from "./kit";
-import { DEFAULT_ITEMS, PermissionItem, permissionListProvider, PermissionListInputs, PermissionListOutputs } from "./permission-list";
+import {
+    DEFAULT_ITEMS,
+    PermissionItem,
+    PermissionItemArgs,
+    permissionListProvider,
+    PermissionListInputs,
+    PermissionListOutputs,
+} from "./permission-list";
 import { providerForState } from "./thin";
 
 export interface FolderPermissionsArgs {
@@ -15,7 +22,7 @@ export interface FolderPermissionsArgs {
      * leave them out to make the folder private. Admins always have access. Items added in Grafana by hand show on
      * refresh and are removed by `up`.
      */
-    items: pulumi.Input<pulumi.Input<PermissionItem>[]>;
+    items: pulumi.Input<pulumi.Input<PermissionItemArgs>[]>;
     /** The folder's org; absent: the org rule (connection.orgId, grafana:orgId, GRAFANA_ORG_ID with basic auth, else the credential's org). */
     orgId?: pulumi.Input<number>;
     /** Per-resource connection settings (url, auth, TLS, headers, ...), each overriding stack config `grafana:<name>`; stored as a secret. */

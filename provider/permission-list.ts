@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientOf, forResource, GrafanaClient, isStatus, unlessGone } from "./client";
 import { ConnectionValues } from "./connection";
@@ -25,6 +26,14 @@ export interface PermissionItem {
     teamId?: number;
     userId?: number;
     permission: Permission;
+}
+
+/** An item as a program declares it: each field may be an Output (e.g. `teamId: team.teamId`). */
+export interface PermissionItemArgs {
+    role?: pulumi.Input<"Viewer" | "Editor">;
+    teamId?: pulumi.Input<number>;
+    userId?: pulumi.Input<number>;
+    permission: pulumi.Input<Permission>;
 }
 
 /** Grafana's defaults for a new folder (and a dashboard at the root): Editors edit, Viewers view. */
@@ -154,6 +163,19 @@ async function liveItems(client: GrafanaClient, path: string, orgId: number): Pr
     );
 }
 
+/** `news` with each unknown teamId/userId replaced by the old one at the same place, when the items otherwise match. */
+function sameUnknownIds(olds: PermissionItem[], news: PermissionItem[]): PermissionItem[] {
+    if (olds.length !== news.length) return news;
+    return news.map((n, i) => {
+        const o = olds[i];
+        const fill = (k: "teamId" | "userId") => (isUnknown(n[k]) && o[k] !== undefined ? o[k] : n[k]);
+        const filled: PermissionItem = { ...n, teamId: fill("teamId"), userId: fill("userId") };
+        if (filled.teamId === undefined) delete filled.teamId;
+        if (filled.userId === undefined) delete filled.userId;
+        return filled;
+    });
+}
+
 function body(items: PermissionItem[]) {
     return { items: items.map((i) => ({ ...i, permission: LEVEL[i.permission] })) };
 }
@@ -188,7 +210,10 @@ export function permissionListProvider<I extends PermissionListInputs, O extends
         },
 
         async diff(_id, olds, news) {
-            return diffFields(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, [
+            // A preview of an update to a Team does not know its id: an item whose teamId (or userId) is unknown
+            // is the same item when everything else is (a replaced team shows in its own replace).
+            const items = Array.isArray(news.items) && Array.isArray(olds.items) ? sameUnknownIds(olds.items, news.items) : news.items;
+            return diffFields(olds as unknown as Record<string, unknown>, { ...news, items } as unknown as Record<string, unknown>, [
                 { name: "orgId", replace: true, absentMeansKeep: true },
                 { name: spec.uidField, replace: true },
                 { name: "items" },

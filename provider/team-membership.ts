@@ -7,7 +7,7 @@ import * as ids from "./ids";
 import { CommonInputs, defineKind, defineProvider, labeller, resourceProps } from "./kit";
 import { orgForCreate, withDefaultOrg } from "./org";
 import { providerForState } from "./thin";
-import { checkConnection, checkId, checkName, checkOrgId, Failure } from "./validate";
+import { checkConnection, checkId, checkName, checkOrgId, Failure, isUnknown } from "./validate";
 
 export interface TeamMembershipArgs {
     /** The team (`team.teamId`). A change replaces the membership. */
@@ -69,7 +69,10 @@ export const teamMembershipProvider: dynamic.ResourceProvider<TeamMembershipInpu
     },
 
     async diff(_id, olds, news) {
-        return diffFields(olds as unknown as Record<string, unknown>, news as unknown as Record<string, unknown>, [
+        // A preview of an update to the Team does not know its id (the engine previews outputs from inputs): the id
+        // only changes when the team is replaced, which a change of its org (known here) shows.
+        const n = isUnknown(news.teamId) ? { ...news, teamId: olds.teamId } : news;
+        return diffFields(olds as unknown as Record<string, unknown>, n as unknown as Record<string, unknown>, [
             { name: "orgId", replace: true, absentMeansKeep: true },
             { name: "teamId", replace: true },
             { name: "user", replace: true },

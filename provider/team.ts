@@ -66,7 +66,9 @@ export const teamProvider: dynamic.ResourceProvider<TeamInputs, TeamOutputs> = d
     },
 
     async diff(_id, olds, news) {
-        return diffFields(olds as unknown as Record<string, unknown>, { ...news, email: news.email ?? "" } as unknown as Record<string, unknown>, [
+        // No email and "" are the same to Grafana.
+        const email = (v: { email?: string }) => ({ ...v, email: v.email ?? "" }) as unknown as Record<string, unknown>;
+        return diffFields(email(olds), email(news), [
             { name: "orgId", replace: true, absentMeansKeep: true },
             { name: "name" },
             { name: "email" },

@@ -1,13 +1,26 @@
 // A team's Grafana as a Pulumi program: an org, a folder, a data source, a service account with a token that rotates
 // before it expires, and two dashboards saved in the folder with that token: one built with the typed
 // @grafana/grafana-foundation-sdk builders, one exported from Grafana ("Export for sharing externally") with inputs.
+// And a team with a private folder: the team can edit in it, the org's Viewers and Editors cannot see it.
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { DashboardBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
-import { Dashboard, DataSource, Folder, Organization, ServiceAccount, ServiceAccountRole, ServiceAccountToken } from "pulumi-grafana-dynamic";
+import {
+    Dashboard,
+    DataSource,
+    Folder,
+    FolderPermissions,
+    Organization,
+    OrgMembership,
+    ServiceAccount,
+    ServiceAccountRole,
+    ServiceAccountToken,
+    Team,
+    TeamMembership,
+} from "pulumi-grafana-dynamic";
 
 const config = new pulumi.Config();
 const orgName = config.get("orgName") ?? "team-a";
@@ -76,7 +89,34 @@ const fileDashboard = new Dashboard("service-overview", {
     connection: { auth: token.key },
 });
 
+// The team and its private folder (config privateTeam: false leaves them out). Its members (config teamMembers:
+// logins or emails of existing users, comma-separated) join the org as Viewers and the team, which may edit the
+// folder. The folder's list names the team only: no Viewer or Editor role item, so nobody else but Admins sees it.
+let teamId: pulumi.Output<number> | undefined;
+let privateFolderUid: pulumi.Output<string> | undefined;
+if (config.getBoolean("privateTeam") ?? true) {
+    const team = new Team("team", { orgId: org.orgId, name: config.get("teamName") ?? "Team A" });
+    const members = (config.get("teamMembers") ?? "")
+        .split(",")
+        .map((m) => m.trim())
+        .filter(Boolean);
+    for (const user of members) {
+        const inOrg = new OrgMembership(`org-member-${user}`, { orgId: org.orgId, loginOrEmail: user, role: "Viewer" });
+        new TeamMembership(`team-member-${user}`, { orgId: org.orgId, teamId: team.teamId, user }, { dependsOn: [inOrg] });
+    }
+    const privateFolder = new Folder("team-private-folder", { orgId: org.orgId, title: "Team A private" });
+    new FolderPermissions("team-private-folder", {
+        orgId: org.orgId,
+        folderUid: privateFolder.uid,
+        items: [{ teamId: team.teamId, permission: "Edit" }],
+    });
+    teamId = team.teamId;
+    privateFolderUid = privateFolder.uid;
+}
+
 export const orgId = org.orgId;
+export const privateTeamId = teamId;
+export const privateFolder = privateFolderUid;
 export const folderUid = folder.uid;
 export const dataSourceUid = prometheus.uid;
 export const serviceAccountId = bot.serviceAccountId;

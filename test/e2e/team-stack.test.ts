@@ -74,6 +74,8 @@ if (ready)
                 "grafana:auth": { value: `${g.adminUser}:${g.adminPassword}`, secret: true },
                 orgName: { value: orgName },
                 prometheusToken: { value: PROM_TOKEN, secret: true },
+                // The team and its private folder are test/e2e/team-access.test.ts's.
+                privateTeam: { value: "false" },
             });
         });
 

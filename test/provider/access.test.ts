@@ -5,6 +5,7 @@ import { folderPermissionsProvider as fp, FolderPermissionsInputs } from "../../
 import { organizationProvider } from "../../provider/organization";
 import { teamProvider } from "../../provider/team";
 import { teamMembershipProvider as mp } from "../../provider/team-membership";
+import { UNKNOWN } from "../../provider/validate";
 import { FakeGrafana } from "../support/fake-grafana";
 import { ADMIN_PASSWORD, errorOf, startFake } from "../support/provider-env";
 
@@ -40,6 +41,18 @@ async function listed(path: string): Promise<string[]> {
         .map((i) => `${i.inherited ? "inherited " : ""}${i.role || (i.teamId ? `team ${i.teamId}` : `user ${i.userId}`)}: ${i.permissionName}`)
         .sort();
 }
+
+describe("while a Team is updated, a preview does not know its id: no false change downstream", () => {
+    it("TeamMembership and FolderPermissions take an unknown teamId for the one they have", async () => {
+        const m = { __resourceName: "m", teamId: 3, user: "bob", orgId: 2 };
+        const mOut = { ...m, userId: 5, adopted: false };
+        expect(await mp.diff!("2:3:5", mOut, { ...m, teamId: UNKNOWN } as never)).toMatchObject({ changes: false, replaces: [] });
+        expect(await mp.diff!("2:3:5", mOut, { ...m, user: "carol" })).toMatchObject({ replaces: ["user"] });
+        const f = { __resourceName: "p", folderUid: "f", orgId: 2, items: [{ teamId: 3, permission: "Edit" as const }] };
+        expect(await fp.diff!("2:f", f, { ...f, items: [{ teamId: UNKNOWN, permission: "Edit" }] } as never)).toMatchObject({ changes: false });
+        expect(await fp.diff!("2:f", f, { ...f, items: [{ teamId: UNKNOWN, permission: "View" }] } as never)).toMatchObject({ changes: true });
+    });
+});
 
 describe("TeamMembership", () => {
     it("adds a user by login or email, reads it, leaves a membership it found, and deletes idempotently", async () => {

@@ -51,6 +51,8 @@ describe("Team: check and diff (no HTTP)", () => {
         expect(await p.diff!("2:1", old, t({ orgId: 2 }))).toMatchObject({ changes: true, replaces: [] });
         expect(await p.diff!("2:1", old, t({ orgId: 3, email: "a@example.com" }))).toMatchObject({ replaces: ["orgId"] });
         expect(await p.diff!("2:1", old, t({ orgId: undefined, email: "a@example.com" }))).toMatchObject({ changes: false });
+        // No email declared and none stored is no change (Grafana answers "").
+        expect(await p.diff!("2:1", { ...old, email: undefined }, t({ orgId: 2 }))).toMatchObject({ changes: false });
     });
 });
 
