@@ -126,16 +126,22 @@ export const HOST_ENTRY = "host/index.js";
 
 /**
  * The provider object handed to the SDK for serialization, chosen once:
- * - the program reaches the library by package name (installed from a tarball, a registry or a git URL, or linked by
- *   `npm install <dir>` or npm workspaces): a stub that requires the generic host entry by package name and calls
- *   this kind's provider (the SDK would copy modules outside node_modules into the text by value);
+ * - installed under node_modules (from a tarball, a registry or a git URL): the kind's own host module
+ *   (dist/host/<file>.js, written by the build from the registry: scripts/lib/host-entries.js), whose exports are the
+ *   provider, so the SDK serializes it as one require() line; states written by 0.1.0 require the same files;
+ * - reached by package name through a symlink (`npm install <dir>`, npm workspaces): a stub that requires the
+ *   generic host entry by package name and calls this kind's provider (the SDK would copy modules outside
+ *   node_modules into the text by value);
  * - a checkout used from TypeScript (this repository's tests): the thin stub above, with paths.
- * States written by 0.1.0 require provider/host/<kind>.js instead: those files stay (host/legacy-*.ts comment).
  */
 export function providerForState<I, O>(type: string, file: string, name: string, impl: () => object): () => dynamic.ResourceProvider<I, O> {
     let chosen: dynamic.ResourceProvider<I, O> | undefined;
     return () => {
         if (chosen) return chosen;
+        if (file.split(path.sep).includes("node_modules")) {
+            const own = path.join(path.dirname(file), "host", path.basename(file).replace(/\.(ts|js)$/, ".js"));
+            return (chosen = require(own) as dynamic.ResourceProvider<I, O>);
+        }
         const spec = packageSpecifier(path.join(path.dirname(file), ...HOST_ENTRY.split("/")));
         if (spec) {
             const methods = Object.keys(impl()).filter((m) => (METHODS as readonly string[]).includes(m));

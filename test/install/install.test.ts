@@ -7,6 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { KINDS } from "../../provider/kinds";
 
 jest.setTimeout(600_000);
 
@@ -83,16 +84,23 @@ function machinePaths(prog: string): string[] {
     return [ROOT, tmp, prog, os.homedir(), fs.realpathSync(os.tmpdir())].filter((p) => p !== "/");
 }
 
-function expectPortable(p: Probe, prog: string): void {
+function expectPortable(p: Probe, prog: string, kind: "require" | "stub"): void {
     expect(Object.keys(p.texts).sort()).toEqual(["dash", "key", "member", "org"]);
     for (const [name, text] of Object.entries(p.texts)) {
-        const type = { org: "Organization", member: "OrgMembership", key: "ApiKey", dash: "Dashboard" }[name];
-        expect(text).toContain('"pulumi-grafana-dynamic/dist/host/index.js"');
-        expect(text).toContain(`"${type}"`);
+        const type = { org: "Organization", member: "OrgMembership", key: "ApiKey", dash: "Dashboard" }[name]!;
+        const file = KINDS.find((k) => k.type === type)!.file.replace(/\.ts$/, ".js");
+        if (kind === "require") {
+            // installed under node_modules: one require() of the kind's own host module
+            expect(text).toContain(`require("pulumi-grafana-dynamic/dist/host/${file}")`);
+            expect(text.length).toBeLessThan(1024);
+        } else {
+            // reached through a symlink: a small stub naming the package's host entry and the kind
+            expect(text).toContain('"pulumi-grafana-dynamic/dist/host/index.js"');
+            expect(text).toContain(`"${type}"`);
+            expect(text.length).toBeLessThan(2560);
+        }
         for (const abs of machinePaths(prog)) expect(text).not.toContain(abs);
         expect(text).not.toMatch(/"\/(root|home|tmp|work|usr|var)\//);
-        // a small stub naming the package and the kind, installed or reached through a symlink
-        expect(text.length).toBeLessThan(2560);
     }
     expect(p.orgFailures).toEqual([{ property: "name", reason: "name must be a non-empty string" }]);
     expect(p.dashFailures).toEqual([{ property: "dashboard.title", reason: "dashboard.title must be a non-empty string" }]);
@@ -131,8 +139,8 @@ test("npm pack contains the compiled library, its types and the manifest only", 
         "dist/index.d.ts",
         "dist/thin.js",
         "dist/host/index.js",
-        "dist/host/dashboard.js",
-        "dist/host/organization.js",
+        // one host module per kind of the registry, written by the build
+        ...KINDS.map((k) => `dist/host/${k.file.replace(/\.ts$/, ".js")}`),
     ]) {
         expect(files).toContain(f);
     }
@@ -150,7 +158,7 @@ test("(a) from the tarball: each provider is a stub naming the installed package
     expect(fs.lstatSync(path.join(prog, "node_modules", "pulumi-grafana-dynamic")).isSymbolicLink()).toBe(false);
     const p = probe(prog);
     expect(p.library).toBe(path.join(prog, "node_modules", "pulumi-grafana-dynamic", "dist", "index.js"));
-    expectPortable(p, prog);
+    expectPortable(p, prog, "require");
 });
 
 test("(b) from a git URL: npm builds dist/ with `prepare`, and the state names the package", () => {
@@ -164,7 +172,7 @@ test("(b) from a git URL: npm builds dist/ with `prepare`, and the state names t
     npm(["install", `git+file://${path.join(tmp, "lib.git")}`], prog);
     expect(fs.existsSync(path.join(prog, "node_modules", "pulumi-grafana-dynamic", "dist", "index.d.ts"))).toBe(true);
     const p = probe(prog);
-    expectPortable(p, prog);
+    expectPortable(p, prog, "require");
 });
 
 test("(c) from a local directory (a symlink to the checkout): the state names the package, not the checkout's path", () => {
@@ -173,7 +181,7 @@ test("(c) from a local directory (a symlink to the checkout): the state names th
     expect(fs.lstatSync(path.join(prog, "node_modules", "pulumi-grafana-dynamic")).isSymbolicLink()).toBe(true);
     const p = probe(prog);
     expect(p.library).toBe(path.join(checkout, "dist", "index.js"));
-    expectPortable(p, prog);
+    expectPortable(p, prog, "stub");
 });
 
 test("(d) as an npm workspace: the program reaches the library by name through the workspace link", () => {
@@ -193,5 +201,5 @@ test("(d) as an npm workspace: the program reaches the library by name through t
     const prog = path.join(ws, "infra");
     const p = probe(prog);
     expect(p.library).toBe(path.join(ws, "packages", "grafana", "dist", "index.js"));
-    expectPortable(p, prog);
+    expectPortable(p, prog, "stub");
 });

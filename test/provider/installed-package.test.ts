@@ -1,6 +1,6 @@
-// The library as users get it: compiled to dist/ and installed under node_modules. The SDK then serializes each
-// provider as a small stub that requires the generic host entry (dist/host/index.js) by package name and calls the
-// kind's provider; the per-kind host files that states of 0.1.0 require keep loading.
+// The library as users get it: compiled to dist/ (with the per-kind host modules the build writes) and installed under
+// node_modules. The SDK then serializes each provider as one require() of its kind's host module by package name, the
+// same file states of 0.1.0 require.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -21,6 +21,7 @@ beforeAll(() => {
         [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", path.join(pkg, "dist")],
         { cwd: ROOT },
     );
+    execFileSync(process.execPath, [path.join(ROOT, "scripts", "lib", "host-entries.js"), path.join(pkg, "dist")], { cwd: ROOT });
     fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "pulumi-grafana-dynamic", main: "dist/index.js" }));
 }, 120_000);
 
@@ -44,13 +45,12 @@ d.uid.apply(async () => {
 });
 `;
 
-test("an installed library serializes each provider as a stub naming the package and the kind, and the host can load it", () => {
+test("an installed library serializes each provider as one require() of its kind's host module, and the host can load it", () => {
     const out = execFileSync(process.execPath, ["-e", script], { cwd: prog, env: { PATH: process.env.PATH, HOME: process.env.HOME } }).toString();
     const { text, failures, legacy } = JSON.parse(out.trim().split("\n").pop()!) as { text: string; failures: unknown; legacy: unknown };
-    expect(text).toContain('"pulumi-grafana-dynamic/dist/host/index.js"');
-    expect(text).toContain('"Dashboard"');
+    expect(text).toContain('require("pulumi-grafana-dynamic/dist/host/dashboard.js")');
     expect(text).not.toContain(prog);
-    expect(text.length).toBeLessThan(2560);
+    expect(text.length).toBeLessThan(1024);
     expect(failures).toEqual([{ property: "dashboard.title", reason: "dashboard.title must be a non-empty string" }]);
     expect(legacy).toEqual(failures);
 });
