@@ -56,6 +56,16 @@ test("a version hidden by /api/health (hide_version) is read from the frontend s
     );
 });
 
+test("12.x with the app-platform dashboards switched off (discovery 404): the legacy API", async () => {
+    fake = await startFake({ profile: "12.x" });
+    orgId = 1;
+    fake.inject({ method: "GET", path: "/apis/dashboard.grafana.app/v1beta1" }, { status: 404, body: { message: "Not found" } });
+    const c = await p.create(await checked({ dashboard: model, orgId }));
+    expect(c.outs).toMatchObject({ uid: "auto-ov", version: 1 });
+    expect(fake.requests.some((r) => r.method === "POST" && r.path === "/api/dashboards/db")).toBe(true);
+    expect(fake.requests.some((r) => r.path.startsWith("/apis/dashboard.grafana.app/v1beta1/"))).toBe(false);
+});
+
 describe.each([
     ["12.x", "v1beta1"],
     ["13.x", "v1"],
