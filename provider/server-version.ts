@@ -4,7 +4,8 @@
 //   13.0 (docs 13.0); the legacy /api/dashboards before;
 // - folders: /apis/folder.grafana.app/v1 from 13.0 (13.0 folders have no numeric id); /api/folders before;
 // - data sources: always by uid (the numeric-id routes are off by default from 13.0: what's new 2026-04-14).
-import type { GrafanaClient } from "./client";
+// A version the server does not serve (its discovery document answers 404) falls back to the legacy API.
+import { GrafanaClient, isStatus } from "./client";
 
 export interface ServerApis {
     /** e.g. "13.2.0"; undefined when Grafana hides it (hide_version) and the build info is not readable either */
@@ -60,5 +61,21 @@ async function learn(client: GrafanaClient): Promise<ServerApis> {
         const settings = await client.get<{ buildInfo?: { version?: string } }>("/api/frontend/settings").catch(() => undefined);
         version = settings?.data?.buildInfo?.version || undefined;
     }
-    return apisOfVersion(version);
+    const apis = apisOfVersion(version);
+    // A version can be switched off (feature toggles): the API discovery document says whether it is served; where
+    // it is not, the legacy API, which 12.x and 13.x still serve
+    if (apis.dashboards && !(await serves(client, `/apis/dashboard.grafana.app/${apis.dashboards.v1}`))) delete apis.dashboards;
+    if (apis.folders && !(await serves(client, `/apis/folder.grafana.app/${apis.folders}`))) delete apis.folders;
+    return apis;
+}
+
+/** GET of an API group version's discovery document: 2xx served, 404 not; anything else is an error (not remembered). */
+async function serves(client: GrafanaClient, path: string): Promise<boolean> {
+    try {
+        await client.get(path);
+        return true;
+    } catch (e) {
+        if (isStatus(e, 404)) return false;
+        throw e;
+    }
 }

@@ -156,6 +156,28 @@ export function appPlatformRoutes(h: ApisHost, add: AddRoute, role: RoleAccess):
         body: { buildInfo: { version: p.version, commit: `emulator-${p.name}`, edition: "Open Source", env: "production" } },
     }));
     if (!p.apis) return;
+    // API discovery (Kubernetes API concepts): GET /apis/<group>/<version> lists the group's resources; what clients
+    // probe to learn whether a version is served (grafana/mcp-grafana#937 checks dashboard.grafana.app v1beta1)
+    const discovery = (group: string, version: string, resource: string, kind: string) =>
+        add("GET", `/apis/${group}/${version}`, { kind: "authenticated" }, () => ({
+            status: 200,
+            body: {
+                kind: "APIResourceList",
+                apiVersion: "v1",
+                groupVersion: `${group}/${version}`,
+                resources: [
+                    {
+                        name: resource,
+                        singularName: resource.slice(0, -1),
+                        namespaced: true,
+                        kind,
+                        verbs: ["create", "delete", "get", "list", "update"],
+                    },
+                ],
+            },
+        }));
+    for (const v of [...p.apis.dashboardV1, ...p.apis.dashboardV2]) discovery(DASH_GROUP, v, "dashboards", "Dashboard");
+    for (const v of p.apis.folder) discovery(FOLDER_GROUP, v, "folders", "Folder");
     for (const v of p.apis.dashboardV1) dashboardRoutes(h, add, role, v, false);
     for (const v of p.apis.dashboardV2) dashboardRoutes(h, add, role, v, true);
     for (const v of p.apis.folder) folderRoutes(h, add, role, v);

@@ -42,6 +42,30 @@ test("versions map to APIs: 10.x/11.x legacy, 12.x v1beta1, 13.x v1 and folders"
     expect(apisOfVersion(undefined)).toEqual({ version: undefined });
 });
 
+test("a version hidden by /api/health (hide_version) is read from the frontend settings' build info", async () => {
+    fake = await startFake({ profile: "13.x" });
+    orgId = 1;
+    fake.inject({ method: "GET", path: "/api/health" }, { status: 200, body: { database: "ok" } });
+    await p.create(await checked({ dashboard: model, orgId }));
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(
+        expect.arrayContaining([
+            "GET /api/health",
+            "GET /api/frontend/settings",
+            "POST /apis/dashboard.grafana.app/v1/namespaces/default/dashboards",
+        ]),
+    );
+});
+
+test("12.x with the app-platform dashboards switched off (discovery 404): the legacy API", async () => {
+    fake = await startFake({ profile: "12.x" });
+    orgId = 1;
+    fake.inject({ method: "GET", path: "/apis/dashboard.grafana.app/v1beta1" }, { status: 404, body: { message: "Not found" } });
+    const c = await p.create(await checked({ dashboard: model, orgId }));
+    expect(c.outs).toMatchObject({ uid: "auto-ov", version: 1 });
+    expect(fake.requests.some((r) => r.method === "POST" && r.path === "/api/dashboards/db")).toBe(true);
+    expect(fake.requests.some((r) => r.path.startsWith("/apis/dashboard.grafana.app/v1beta1/"))).toBe(false);
+});
+
 describe.each([
     ["12.x", "v1beta1"],
     ["13.x", "v1"],

@@ -15,8 +15,8 @@ import * as path from "path";
 /** The emulator's profiles, each named by the Grafana version whose behaviour it follows; the last is the default. */
 export const EMULATOR_PROFILES = ["10.0", "11.6", "12.x", "13.x"] as const;
 export type EmulatorProfile = (typeof EMULATOR_PROFILES)[number];
-/** The e2e matrix: the oldest and the newest profile (env E2E_PROFILES, comma-separated, overrides). */
-export const E2E_PROFILES: readonly string[] = ["10.0", "12.x"];
+/** The e2e matrix: the oldest profile, 12.x and the newest (env E2E_PROFILES, comma-separated, overrides). */
+export const E2E_PROFILES: readonly string[] = ["10.0", "12.x", "13.x"];
 /** The profile name of a real Grafana given by GRAFANA_URL and GRAFANA_AUTH. */
 export const REAL = "real";
 

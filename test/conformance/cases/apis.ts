@@ -313,6 +313,31 @@ function casesFor(profile: Profile, d1: string, d2: string, f: string): Case[] {
             cleanup: [deleteOrg()],
         },
         {
+            name: `apis ${profile}: API discovery of each served group version`,
+            versions: [profile],
+            source: `${SRC.k8s} (GET /apis/<group>/<version>: APIResourceList); grafana/mcp-grafana#937 (probes dashboard.grafana.app v1beta1)`,
+            steps: [
+                {
+                    method: "GET",
+                    path: `/apis/dashboard.grafana.app/${d1}`,
+                    expect: {
+                        status: 200,
+                        body: {
+                            kind: "APIResourceList",
+                            groupVersion: `dashboard.grafana.app/${d1}`,
+                            resources: has({ name: "dashboards", namespaced: true }),
+                        },
+                    },
+                },
+                {
+                    method: "GET",
+                    path: `/apis/dashboard.grafana.app/${d2}`,
+                    expect: { status: 200, body: { groupVersion: `dashboard.grafana.app/${d2}` } },
+                },
+                { method: "GET", path: `/apis/folder.grafana.app/${f}`, expect: { status: 200, body: { resources: has({ name: "folders" }) } } },
+            ],
+        },
+        {
             name: `apis ${profile}: another org's namespace is 403, an unknown /apis path is a 404 Status`,
             versions: [profile],
             source: `${SRC.structure} (namespaces per org); ${SRC.k8s}`,
