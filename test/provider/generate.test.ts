@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../provider/generate/cli";
 import { FakeGrafana } from "../support/fake-grafana";
-import { api, seedGrafana } from "../support/generate-seed";
+import { api, seedGrafana, V2_UID } from "../support/generate-seed";
 import { ADMIN_PASSWORD, startFake } from "../support/provider-env";
 
 let fake: FakeGrafana;
@@ -41,7 +41,7 @@ function tree(dir: string): Record<string, string> {
     return out;
 }
 
-describe.each(["10.0", "12.x"])("generate on the emulator's %s profile", (profile) => {
+describe.each(["10.0", "12.x", "13.x"])("generate on the emulator's %s profile", (profile) => {
     it("writes the program, SKIPPED.md and the config lines; byte-identical on a second run; no secret in any file", async () => {
         fake = await startFake({ profile });
         const seeded = await seedGrafana(fake.url, `admin:${ADMIN_PASSWORD}`, profile !== "10.0");
@@ -53,7 +53,12 @@ describe.each(["10.0", "12.x"])("generate on the emulator's %s profile", (profil
         }
         const before = fake.requests.length;
         const first = await run("--out", path.join(tmp, "a"));
-        expect(first.err).toMatch(/wrote \d+ files .*: 2 orgs, 2 members, 6 folders, 8 dashboards, 2 data sources, 2 service accounts; \d+ skipped/);
+        const dashboards = 8 + seeded.dashboards.filter((d) => d.v2).length;
+        expect(first.err).toMatch(
+            new RegExp(
+                `wrote \\d+ files .*: 2 orgs, 2 members, 6 folders, ${dashboards} dashboards, 2 data sources, 2 service accounts; \\d+ skipped`,
+            ),
+        );
         expect(first.code).toBe(0);
         expect(fake.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([]);
         const second = await run("--out", path.join(tmp, "b"));
@@ -76,6 +81,15 @@ describe.each(["10.0", "12.x"])("generate on the emulator's %s profile", (profil
             'new OrgMembership("acme-corp-bob", { orgId: acmeCorp.orgId, loginOrEmail: "bob", role: "Editor", adopt: true }, opts);',
         );
         if (profile === "10.0") expect(skipped).toContain('- API key "legacy" (Viewer): Grafana shows a key only once');
+        if (profile === "13.x") {
+            // the v2 dashboard (the legacy GET answers it 406): the v2 resource, name only, keys sorted
+            const v2 = JSON.parse(a[`dashboards/main-org/ops/${V2_UID}.json`]) as Record<string, unknown>;
+            expect(Object.keys(v2)).toEqual(["apiVersion", "kind", "metadata", "spec"]);
+            expect(v2.metadata).toEqual({ name: V2_UID });
+            expect(Object.keys(v2.spec as object)).toEqual([...Object.keys(v2.spec as object)].sort());
+            expect(a["index.ts"]).toContain(`dashboard: dashboard("main-org/ops/${V2_UID}.json")`);
+            expect(fake.requests.slice(before).some((r) => r.path.includes(`/v2/namespaces/default/dashboards/${V2_UID}`))).toBe(true);
+        }
     });
 });
 
