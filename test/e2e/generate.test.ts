@@ -185,17 +185,33 @@ if (run)
             expect(`${r.status} ${r.status === 0 ? "" : r.stdout + r.stderr}`).toBe("0 ");
         });
 
-        test("a one-panel edit in a generated dashboard file previews as exactly 1 update", async () => {
-            const file = path.join(program, "dashboards", "acme-corp", "ops", "lat-ops-acme.json");
-            const original = fs.readFileSync(file, "utf8");
-            const model = JSON.parse(original) as { panels: { title: string }[] };
-            model.panels[1].title = "Latency p99 (edited)";
-            fs.writeFileSync(file, JSON.stringify(model, null, 2) + "\n");
-            try {
-                const p = await stack.preview({ onOutput: (s) => (cliOutput += s) });
-                expect(changesOf(p.changeSummary)).toEqual({ update: 1 });
-            } finally {
-                fs.writeFileSync(file, original);
+        test("a one-panel edit in a generated dashboard file previews as exactly 1 update (v1; and v2 where the seed has one)", async () => {
+            const edits: [string, (m: Record<string, unknown>) => void][] = [
+                [
+                    path.join("acme-corp", "ops", "lat-ops-acme.json"),
+                    (m) => ((m as { panels: { title: string }[] }).panels[1].title = "Latency p99 (edited)"),
+                ],
+            ];
+            if (seeded.dashboards.some((d) => d.v2)) {
+                edits.push([
+                    path.join("main-org", "ops", `${V2_UID}.json`),
+                    (m) =>
+                        ((m as { spec: { elements: Record<string, { spec: { title: string } }> } }).spec.elements["panel-1"].spec.title =
+                            "Errors (edited)"),
+                ]);
+            }
+            for (const [rel, edit] of edits) {
+                const file = path.join(program, "dashboards", rel);
+                const original = fs.readFileSync(file, "utf8");
+                const model = JSON.parse(original) as Record<string, unknown>;
+                edit(model);
+                fs.writeFileSync(file, JSON.stringify(model, null, 2) + "\n");
+                try {
+                    const p = await stack.preview({ onOutput: (s) => (cliOutput += s) });
+                    expect(`${rel}: ${JSON.stringify(changesOf(p.changeSummary))}`).toBe(`${rel}: {"update":1}`);
+                } finally {
+                    fs.writeFileSync(file, original);
+                }
             }
         });
 
