@@ -215,7 +215,7 @@ type Say = (what: string) => void;
 function provisionedSkip(title: string, uid: string, source: string): Skip {
     return {
         what: `dashboard "${title}" (uid ${uid})`,
-        why: `provisioned from a file (${source}): Grafana would overwrite any change; manage it where it is provisioned`,
+        why: `provisioned (${source}): Grafana would overwrite any change; manage it where it is provisioned`,
     };
 }
 
@@ -305,9 +305,10 @@ async function readAppDashboards(
         const uid = o.metadata.name;
         const title = typeof o.spec.title === "string" ? o.spec.title : "";
         const ann = o.metadata.annotations ?? {};
-        // [unverified] the app platform marks a file-provisioned (or Git Sync) object with grafana.app/managedBy
+        // The app platform names an object's manager in grafana.app/managedBy (Grafana's ManagerKind values: repo,
+        // terraform, kubectl, plugin, classic-file-provisioning); the ones Grafana itself re-applies are skipped.
         const manager = ann["grafana.app/managedBy"];
-        if (manager === "classic-file-provisioning" || manager === "repo") {
+        if (manager === "classic-file-provisioning" || manager === "repo" || manager === "plugin") {
             skipped.push(provisionedSkip(title, uid, ann["grafana.app/sourcePath"] || manager));
             return;
         }

@@ -135,6 +135,30 @@ describe("generate: after a change in Grafana, and with a token", () => {
     });
 });
 
+describe("generate on 13.x: more dashboards than one page of the app-platform list", () => {
+    it("reads every one through limit/continue pages (500 a page)", async () => {
+        fake = await startFake({ profile: "13.x" });
+        const admin = `admin:${ADMIN_PASSWORD}`;
+        await seedGrafana(fake.url, admin, true);
+        // org 2 holds 4 seeded dashboards; 497 more make 501: two pages
+        for (let i = 0; i < 497; i += 50) {
+            await Promise.all(
+                Array.from({ length: Math.min(50, 497 - i) }, (_, j) =>
+                    api(fake.url, admin, "POST", "/api/dashboards/db", { dashboard: { uid: `p${i + j}`, title: `Paged ${i + j}`, panels: [] } }, 2),
+                ),
+            );
+        }
+        const before = fake.requests.length;
+        const r = await run("--out", path.join(tmp, "p"));
+        expect(r.err).toMatch(/: 2 orgs, 2 members, 6 folders, 506 dashboards,/);
+        const lists = fake.requests
+            .slice(before)
+            .filter((q) => q.method === "GET" && q.path === "/apis/dashboard.grafana.app/v1/namespaces/org-2/dashboards");
+        expect(lists.length).toBe(2);
+        expect(Object.keys(tree(path.join(tmp, "p"))).filter((f) => f.startsWith("dashboards/acme-corp/")).length).toBe(501);
+    });
+});
+
 describe("generate: errors, before anything is written", () => {
     it("a wrong password, an unreachable URL, a non-empty --out, a token without the right to list", async () => {
         fake = await startFake({ profile: "12.x" });
