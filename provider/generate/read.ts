@@ -292,7 +292,8 @@ async function readAppDashboards(
         if (!cont) break;
         say(`${items.length} dashboards listed`);
     }
-    const isV2 = (o: K8sDashboard) => /\/v2/.test(o.status?.conversion?.storedVersion ?? "");
+    // storedVersion as "dashboard.grafana.app/v2beta1" (grafana/grafana#116369) or a bare "v2beta1"
+    const isV2 = (o: K8sDashboard) => /(^|\/)v2/.test(o.status?.conversion?.storedVersion ?? "");
     const v2Base = `/apis/dashboard.grafana.app/${apis.dashboards!.v2}/namespaces/${namespaceOf(orgId)}/dashboards`;
     const read = await mapLimit(items, concurrency, async (o) =>
         isV2(o)

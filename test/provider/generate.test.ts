@@ -2,7 +2,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { getDashboard } from "../../provider/app-platform";
+import { GrafanaClient } from "../../provider/client";
+import { parseAnyDashboard } from "../../provider/dashboard-v2";
 import { main } from "../../provider/generate/cli";
+import { apisOfVersion } from "../../provider/server-version";
 import { FakeGrafana } from "../support/fake-grafana";
 import { api, seedGrafana, V2_UID } from "../support/generate-seed";
 import { ADMIN_PASSWORD, startFake } from "../support/provider-env";
@@ -156,6 +160,36 @@ describe("generate on 13.x: more dashboards than one page of the app-platform li
             .filter((q) => q.method === "GET" && q.path === "/apis/dashboard.grafana.app/v1/namespaces/org-2/dashboards");
         expect(lists.length).toBe(2);
         expect(Object.keys(tree(path.join(tmp, "p"))).filter((f) => f.startsWith("dashboards/acme-corp/")).length).toBe(501);
+    });
+});
+
+describe.each(["12.x", "13.x"])("generate on %s: a schema v2 dashboard", (profile) => {
+    it("is written as the v2 resource whose model the Dashboard resource holds equal to what it reads back (adopted without a save)", async () => {
+        fake = await startFake({ profile });
+        const admin = `admin:${ADMIN_PASSWORD}`;
+        const apis = apisOfVersion((await new GrafanaClient(fake.url, admin, { retries: 0 }).get<{ version: string }>("/api/health")).data.version);
+        const spec = {
+            title: "Edge",
+            elements: { p: { kind: "Panel", spec: { id: 1, title: "Errors", vizConfig: { kind: "VizConfig", group: "stat", spec: {} } } } },
+            layout: {
+                kind: "GridLayout",
+                spec: {
+                    items: [{ kind: "GridLayoutItem", spec: { x: 0, y: 0, width: 6, height: 4, element: { kind: "ElementReference", name: "p" } } }],
+                },
+            },
+        };
+        await api(fake.url, admin, "POST", `/apis/dashboard.grafana.app/${apis.dashboards!.v2}/namespaces/default/dashboards`, {
+            metadata: { name: "edge-v2" },
+            spec,
+        });
+        expect((await run("--out", path.join(tmp, "v"))).code).toBe(0);
+        const file = tree(path.join(tmp, "v"))["dashboards/main-org/general/edge-v2.json"];
+        const declared = parseAnyDashboard(file);
+        expect(declared.failures).toEqual([]);
+        const client = new GrafanaClient(fake.url, admin, { retries: 0 });
+        const read = await getDashboard(client, apis, "edge-v2", 1);
+        expect(read.v2).toBe(true);
+        expect(declared.dashboard).toEqual({ ...read.dashboard, uid: "edge-v2" });
     });
 });
 
