@@ -154,14 +154,15 @@ async function main(): Promise<void> {
             await pulumi(["config", "set", "--secret", l.split(/\s+/)[4]], "bench-secret");
         }
         const beforeUp = logLines().length;
-        const up = await pulumi(["up", "--yes", "--skip-preview"]);
+        const up = await pulumi(["up", "--yes", "--skip-preview", "--color", "never"]);
         if (up.code !== 0) throw new Error(`up failed:\n${up.out.slice(-3000)}`);
         const upLines = logLines().slice(beforeUp);
         log(`up: ${(up.ms / 1000).toFixed(1)} s, ${writesIn(upLines)} writes`);
         const beforePreview = logLines().length;
         const preview = await pulumi(["preview", "--expect-no-changes"]);
         const previewRequests = requestsIn(logLines().slice(beforePreview));
-        const resources = /([\d,]+) created/.exec(up.out)?.[1] ?? "?";
+        // the summary line ("    + 1066 created"), not a step line, whose resource name may end in digits ("service-12 created")
+        const resources = /^\s*\+\s*([\d,]+) created\s*$/m.exec(up.out)?.[1] ?? "?";
         const md = [
             `# generate bench (${new Date().toISOString().slice(0, 10)}, emulator ${PROFILE}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
             "",

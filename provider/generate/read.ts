@@ -1,5 +1,8 @@
 import { GrafanaClient, isGrafanaError, isStatus, unlessGone } from "../client";
+import { namespaceOf } from "../app-platform";
 import { isBasicAuth } from "../connection";
+import { V2_API_VERSION } from "../dashboard-v2";
+import { ServerApis, serverApis } from "../server-version";
 import { DashboardSnap, DataSourceSnap, FolderSnap, Member, OrgSnapshot, ServiceAccountSnap, Skip, Snapshot } from "./model";
 
 export interface ReadOptions {
@@ -18,6 +21,7 @@ const RIGHTS: [RegExp, string][] = [
     [/^\/api\/folders/, "folders:read (Viewer or above in the org)"],
     [/^\/api\/search/, "dashboards:read (Viewer or above in the org)"],
     [/^\/api\/dashboards/, "dashboards:read (Viewer or above in the org)"],
+    [/^\/apis\/dashboard\.grafana\.app\//, "dashboards:read (Viewer or above in the org)"],
     [/^\/api\/datasources/, "datasources:read (an Admin of the org)"],
     [/^\/api\/serviceaccounts/, "serviceaccounts:read (an Admin of the org)"],
 ];
@@ -134,43 +138,10 @@ async function readOrg(
     const folders = await readFolders(client, scope);
     say(`${folders.length} folders`);
 
-    const hits: { uid: string; title: string }[] = [];
-    for (let page = 1; ; page++) {
-        const batch = (
-            await client.get<{ uid: string; title: string; type: string }[]>("/api/search", {
-                ...scope,
-                query: { type: "dash-db", limit: 5000, page },
-            })
-        ).data;
-        hits.push(...batch.filter((h) => h.type === "dash-db" || h.type === undefined));
-        if (batch.length < 5000) break;
-    }
-    let done = 0;
-    const dashboards: DashboardSnap[] = [];
-    const got = await mapLimit(hits, opts.concurrency, async (h) => {
-        const d = await unlessGone(() =>
-            client.get<{ dashboard: Record<string, unknown>; meta: { folderUid?: string; provisioned?: boolean; provisionedExternalId?: string } }>(
-                `/api/dashboards/uid/${encodeURIComponent(h.uid)}`,
-                scope,
-            ),
-        );
-        if (++done % 100 === 0) say(`${done}/${hits.length} dashboards`);
-        return d?.data;
-    });
-    for (const d of got) {
-        if (!d) continue;
-        const uid = String(d.dashboard.uid);
-        const title = String(d.dashboard.title);
-        if (d.meta.provisioned) {
-            skipped.push({
-                what: `dashboard "${title}" (uid ${uid})`,
-                why: `provisioned from a file (${d.meta.provisionedExternalId || "provisioning"}): Grafana would overwrite any change; manage it where it is provisioned`,
-            });
-            continue;
-        }
-        dashboards.push({ uid, title, folderUid: d.meta.folderUid ?? "", model: d.dashboard });
-    }
-    say(`${dashboards.length}/${hits.length} dashboards`);
+    const apis = await serverApis(client);
+    const dashboards = apis.dashboards
+        ? await readAppDashboards(client, apis, org.id, scope, skipped, say, opts.concurrency)
+        : await readLegacyDashboards(client, scope, skipped, say, opts.concurrency);
 
     const dsList = (await client.get<{ uid: string; name: string; readOnly?: boolean }[]>("/api/datasources", scope)).data;
     const dataSources: DataSourceSnap[] = [];
@@ -237,6 +208,117 @@ async function readOrg(
         });
     }
     return { id: org.id, name: org.name, members, folders, dashboards, dataSources, serviceAccounts, skipped };
+}
+
+type Say = (what: string) => void;
+
+function provisionedSkip(title: string, uid: string, source: string): Skip {
+    return {
+        what: `dashboard "${title}" (uid ${uid})`,
+        why: `provisioned (${source}): Grafana would overwrite any change; manage it where it is provisioned`,
+    };
+}
+
+/** 10.x/11.x: search pages, then each model through GET /api/dashboards/uid/:uid. */
+async function readLegacyDashboards(client: GrafanaClient, scope: { orgId?: number }, skipped: Skip[], say: Say, concurrency: number) {
+    const hits: { uid: string; title: string }[] = [];
+    for (let page = 1; ; page++) {
+        const batch = (
+            await client.get<{ uid: string; title: string; type: string }[]>("/api/search", {
+                ...scope,
+                query: { type: "dash-db", limit: 5000, page },
+            })
+        ).data;
+        hits.push(...batch.filter((h) => h.type === "dash-db" || h.type === undefined));
+        if (batch.length < 5000) break;
+    }
+    let done = 0;
+    const dashboards: DashboardSnap[] = [];
+    const got = await mapLimit(hits, concurrency, async (h) => {
+        const d = await unlessGone(() =>
+            client.get<{ dashboard: Record<string, unknown>; meta: { folderUid?: string; provisioned?: boolean; provisionedExternalId?: string } }>(
+                `/api/dashboards/uid/${encodeURIComponent(h.uid)}`,
+                scope,
+            ),
+        );
+        if (++done % 100 === 0) say(`${done}/${hits.length} dashboards`);
+        return d?.data;
+    });
+    for (const d of got) {
+        if (!d) continue;
+        const uid = String(d.dashboard.uid);
+        const title = String(d.dashboard.title);
+        if (d.meta.provisioned) {
+            skipped.push(provisionedSkip(title, uid, d.meta.provisionedExternalId || "provisioning"));
+            continue;
+        }
+        dashboards.push({ uid, title, folderUid: d.meta.folderUid ?? "", model: d.dashboard });
+    }
+    say(`${dashboards.length}/${hits.length} dashboards`);
+    return dashboards;
+}
+
+interface K8sDashboard {
+    metadata: { name: string; annotations?: Record<string, string> };
+    spec: Record<string, unknown>;
+    status?: { conversion?: { storedVersion?: string } };
+}
+
+/** Page size of the app-platform list (docs Dashboard APIs: limit/continue). */
+const LIST_LIMIT = 500;
+
+/**
+ * 12.x/13.x: the app-platform list (limit/continue pages), each item in the classic (v1) schema; a dashboard stored
+ * as schema v2 (status.conversion.storedVersion, grafana/mcp-grafana#937) is read again through the v2 version, as
+ * the legacy GET answers 406 for it from 12.1. v1 stays the classic model (uid = metadata.name); v2 is written as the
+ * resource the Dashboard resource takes ({apiVersion, kind, metadata: {name}, spec}), without the server's metadata.
+ */
+async function readAppDashboards(
+    client: GrafanaClient,
+    apis: ServerApis,
+    orgId: number,
+    scope: { orgId?: number },
+    skipped: Skip[],
+    say: Say,
+    concurrency: number,
+): Promise<DashboardSnap[]> {
+    const base = `/apis/dashboard.grafana.app/${apis.dashboards!.v1}/namespaces/${namespaceOf(orgId)}/dashboards`;
+    const items: K8sDashboard[] = [];
+    for (let cont: string | undefined; ;) {
+        const query: Record<string, string | number> = { limit: LIST_LIMIT, ...(cont ? { continue: cont } : {}) };
+        const page = (await client.get<{ items?: K8sDashboard[]; metadata?: { continue?: string } }>(base, { ...scope, query })).data;
+        items.push(...(page.items ?? []));
+        cont = page.metadata?.continue || undefined;
+        if (!cont) break;
+        say(`${items.length} dashboards listed`);
+    }
+    // storedVersion as "dashboard.grafana.app/v2beta1" (grafana/grafana#116369) or a bare "v2beta1"
+    const isV2 = (o: K8sDashboard) => /(^|\/)v2/.test(o.status?.conversion?.storedVersion ?? "");
+    const v2Base = `/apis/dashboard.grafana.app/${apis.dashboards!.v2}/namespaces/${namespaceOf(orgId)}/dashboards`;
+    const read = await mapLimit(items, concurrency, async (o) =>
+        isV2(o)
+            ? ((await unlessGone(() => client.get<K8sDashboard>(`${v2Base}/${encodeURIComponent(o.metadata.name)}`, scope)))?.data ?? undefined)
+            : o,
+    );
+    const dashboards: DashboardSnap[] = [];
+    read.forEach((o, i) => {
+        if (!o) return;
+        const uid = o.metadata.name;
+        const title = typeof o.spec.title === "string" ? o.spec.title : "";
+        const ann = o.metadata.annotations ?? {};
+        // The app platform names an object's manager in grafana.app/managedBy (Grafana's ManagerKind values: repo,
+        // terraform, kubectl, plugin, classic-file-provisioning); the ones Grafana itself re-applies are skipped.
+        const manager = ann["grafana.app/managedBy"];
+        if (manager === "classic-file-provisioning" || manager === "repo" || manager === "plugin") {
+            skipped.push(provisionedSkip(title, uid, ann["grafana.app/sourcePath"] || manager));
+            return;
+        }
+        const { id: _id, version: _version, uid: _uid, ...spec } = o.spec;
+        const model = isV2(items[i]) ? { apiVersion: V2_API_VERSION, kind: "Dashboard", metadata: { name: uid }, spec } : { ...spec, uid };
+        dashboards.push({ uid, title, folderUid: ann["grafana.app/folder"] ?? "", model });
+    });
+    say(`${dashboards.length}/${items.length} dashboards`);
+    return dashboards;
 }
 
 /** Every folder, nested ones too: each level is listed under its parent; a server without nested folders ignores parentUid, so only entries naming that parent are kept. */

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, OpMap, Stack } from "@pulumi/pulumi/automation";
 import { e2eProfiles, e2eReady, missingForE2e, needsOwnServer, RealGrafana, startGrafana } from "../support/grafana-server";
-import { api, seedGrafana, Seeded } from "../support/generate-seed";
+import { api, seedGrafana, Seeded, V2_UID } from "../support/generate-seed";
 import { missingPulumiBinaries, pulumiCommand, pulumiEnv } from "../support/pulumi-env";
 
 jest.setTimeout(600_000);
@@ -82,6 +82,20 @@ if (run)
         const versions = async () =>
             Promise.all(
                 seeded.dashboards.map(async (d) => {
+                    if (d.v2) {
+                        // the legacy GET answers 406 for a v2-stored dashboard (12.1+): its generation is its version
+                        const o = (await api(
+                            g.url,
+                            admin(),
+                            "GET",
+                            `/apis/dashboard.grafana.app/v2/namespaces/default/dashboards/${d.uid}`,
+                            undefined,
+                            d.orgId,
+                        )) as {
+                            metadata: { generation: number };
+                        };
+                        return `${d.orgId}/${d.uid}@${o.metadata.generation}`;
+                    }
                     const got = (await api(g.url, admin(), "GET", `/api/dashboards/uid/${d.uid}`, undefined, d.orgId)) as {
                         meta: { version: number };
                     };
@@ -146,8 +160,8 @@ if (run)
             const from = logLines().length;
             expect(logLines().some((l) => WRITE.test(l))).toBe(true); // the log does record writes (the seed's)
             const up = await stack.up({ onOutput: (s) => (cliOutput += s) });
-            // 2 orgs, 2 members, 2 data sources, 2 service accounts, 6 folders, 8 dashboards, and the stack
-            expect(changesOf(up.summary.resourceChanges)).toEqual({ create: 23 });
+            // 2 orgs, 2 members, 2 data sources, 2 service accounts, 6 folders, 8 dashboards (9 with the v2 one), and the stack
+            expect(changesOf(up.summary.resourceChanges)).toEqual({ create: 23 + seeded.dashboards.filter((d) => d.v2).length });
             const writes = logLines()
                 .slice(from)
                 .filter((l) => WRITE.test(l));
@@ -155,22 +169,49 @@ if (run)
             expect(await versions()).toEqual(before);
         });
 
+        test("a schema v2 dashboard (where the seed has one) is written as the v2 resource, without the server's metadata", () => {
+            const v2 = seeded.dashboards.filter((d) => d.v2);
+            const file = path.join(program, "dashboards", "main-org", "ops", `${V2_UID}.json`);
+            expect(fs.existsSync(file)).toBe(v2.length > 0);
+            if (v2.length === 0) return;
+            const model = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+            expect(Object.keys(model)).toEqual(["apiVersion", "kind", "metadata", "spec"]);
+            expect([model.apiVersion, model.kind, model.metadata]).toEqual(["dashboard.grafana.app/v2", "Dashboard", { name: V2_UID }]);
+            expect((model.spec as { title: string }).title).toBe("Service (v2)");
+        });
+
         test("`pulumi preview --expect-no-changes` exits 0", () => {
             const r = cli(["preview", "--expect-no-changes"]);
             expect(`${r.status} ${r.status === 0 ? "" : r.stdout + r.stderr}`).toBe("0 ");
         });
 
-        test("a one-panel edit in a generated dashboard file previews as exactly 1 update", async () => {
-            const file = path.join(program, "dashboards", "acme-corp", "ops", "lat-ops-acme.json");
-            const original = fs.readFileSync(file, "utf8");
-            const model = JSON.parse(original) as { panels: { title: string }[] };
-            model.panels[1].title = "Latency p99 (edited)";
-            fs.writeFileSync(file, JSON.stringify(model, null, 2) + "\n");
-            try {
-                const p = await stack.preview({ onOutput: (s) => (cliOutput += s) });
-                expect(changesOf(p.changeSummary)).toEqual({ update: 1 });
-            } finally {
-                fs.writeFileSync(file, original);
+        test("a one-panel edit in a generated dashboard file previews as exactly 1 update (v1; and v2 where the seed has one)", async () => {
+            const edits: [string, (m: Record<string, unknown>) => void][] = [
+                [
+                    path.join("acme-corp", "ops", "lat-ops-acme.json"),
+                    (m) => ((m as { panels: { title: string }[] }).panels[1].title = "Latency p99 (edited)"),
+                ],
+            ];
+            if (seeded.dashboards.some((d) => d.v2)) {
+                edits.push([
+                    path.join("main-org", "ops", `${V2_UID}.json`),
+                    (m) =>
+                        ((m as { spec: { elements: Record<string, { spec: { title: string } }> } }).spec.elements["panel-1"].spec.title =
+                            "Errors (edited)"),
+                ]);
+            }
+            for (const [rel, edit] of edits) {
+                const file = path.join(program, "dashboards", rel);
+                const original = fs.readFileSync(file, "utf8");
+                const model = JSON.parse(original) as Record<string, unknown>;
+                edit(model);
+                fs.writeFileSync(file, JSON.stringify(model, null, 2) + "\n");
+                try {
+                    const p = await stack.preview({ onOutput: (s) => (cliOutput += s) });
+                    expect(`${rel}: ${JSON.stringify(changesOf(p.changeSummary))}`).toBe(`${rel}: {"update":1}`);
+                } finally {
+                    fs.writeFileSync(file, original);
+                }
             }
         });
 

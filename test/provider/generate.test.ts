@@ -2,9 +2,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { getDashboard } from "../../provider/app-platform";
+import { GrafanaClient } from "../../provider/client";
+import { parseAnyDashboard } from "../../provider/dashboard-v2";
 import { main } from "../../provider/generate/cli";
+import { apisOfVersion } from "../../provider/server-version";
 import { FakeGrafana } from "../support/fake-grafana";
-import { api, seedGrafana } from "../support/generate-seed";
+import { api, seedGrafana, V2_UID } from "../support/generate-seed";
 import { ADMIN_PASSWORD, startFake } from "../support/provider-env";
 
 let fake: FakeGrafana;
@@ -41,7 +45,7 @@ function tree(dir: string): Record<string, string> {
     return out;
 }
 
-describe.each(["10.0", "12.x"])("generate on the emulator's %s profile", (profile) => {
+describe.each(["10.0", "12.x", "13.x"])("generate on the emulator's %s profile", (profile) => {
     it("writes the program, SKIPPED.md and the config lines; byte-identical on a second run; no secret in any file", async () => {
         fake = await startFake({ profile });
         const seeded = await seedGrafana(fake.url, `admin:${ADMIN_PASSWORD}`, profile !== "10.0");
@@ -53,7 +57,12 @@ describe.each(["10.0", "12.x"])("generate on the emulator's %s profile", (profil
         }
         const before = fake.requests.length;
         const first = await run("--out", path.join(tmp, "a"));
-        expect(first.err).toMatch(/wrote \d+ files .*: 2 orgs, 2 members, 6 folders, 8 dashboards, 2 data sources, 2 service accounts; \d+ skipped/);
+        const dashboards = 8 + seeded.dashboards.filter((d) => d.v2).length;
+        expect(first.err).toMatch(
+            new RegExp(
+                `wrote \\d+ files .*: 2 orgs, 2 members, 6 folders, ${dashboards} dashboards, 2 data sources, 2 service accounts; \\d+ skipped`,
+            ),
+        );
         expect(first.code).toBe(0);
         expect(fake.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([]);
         const second = await run("--out", path.join(tmp, "b"));
@@ -76,6 +85,15 @@ describe.each(["10.0", "12.x"])("generate on the emulator's %s profile", (profil
             'new OrgMembership("acme-corp-bob", { orgId: acmeCorp.orgId, loginOrEmail: "bob", role: "Editor", adopt: true }, opts);',
         );
         if (profile === "10.0") expect(skipped).toContain('- API key "legacy" (Viewer): Grafana shows a key only once');
+        if (profile === "13.x") {
+            // the v2 dashboard (the legacy GET answers it 406): the v2 resource, name only, keys sorted
+            const v2 = JSON.parse(a[`dashboards/main-org/ops/${V2_UID}.json`]) as Record<string, unknown>;
+            expect(Object.keys(v2)).toEqual(["apiVersion", "kind", "metadata", "spec"]);
+            expect(v2.metadata).toEqual({ name: V2_UID });
+            expect(Object.keys(v2.spec as object)).toEqual([...Object.keys(v2.spec as object)].sort());
+            expect(a["index.ts"]).toContain(`dashboard: dashboard("main-org/ops/${V2_UID}.json")`);
+            expect(fake.requests.slice(before).some((r) => r.path.includes(`/v2/namespaces/default/dashboards/${V2_UID}`))).toBe(true);
+        }
     });
 });
 
@@ -118,6 +136,60 @@ describe("generate: after a change in Grafana, and with a token", () => {
         expect(files["index.ts"]).not.toContain("new Organization(");
         expect(files["SKIPPED.md"]).toContain("- org members: a token cannot list org users");
         expect(Object.values(files).some((t) => t.includes(key))).toBe(false);
+    });
+});
+
+describe("generate on 13.x: more dashboards than one page of the app-platform list", () => {
+    it("reads every one through limit/continue pages (500 a page)", async () => {
+        fake = await startFake({ profile: "13.x" });
+        const admin = `admin:${ADMIN_PASSWORD}`;
+        await seedGrafana(fake.url, admin, true);
+        // org 2 holds 4 seeded dashboards; 497 more make 501: two pages
+        for (let i = 0; i < 497; i += 50) {
+            await Promise.all(
+                Array.from({ length: Math.min(50, 497 - i) }, (_, j) =>
+                    api(fake.url, admin, "POST", "/api/dashboards/db", { dashboard: { uid: `p${i + j}`, title: `Paged ${i + j}`, panels: [] } }, 2),
+                ),
+            );
+        }
+        const before = fake.requests.length;
+        const r = await run("--out", path.join(tmp, "p"));
+        expect(r.err).toMatch(/: 2 orgs, 2 members, 6 folders, 506 dashboards,/);
+        const lists = fake.requests
+            .slice(before)
+            .filter((q) => q.method === "GET" && q.path === "/apis/dashboard.grafana.app/v1/namespaces/org-2/dashboards");
+        expect(lists.length).toBe(2);
+        expect(Object.keys(tree(path.join(tmp, "p"))).filter((f) => f.startsWith("dashboards/acme-corp/")).length).toBe(501);
+    });
+});
+
+describe.each(["12.x", "13.x"])("generate on %s: a schema v2 dashboard", (profile) => {
+    it("is written as the v2 resource whose model the Dashboard resource holds equal to what it reads back (adopted without a save)", async () => {
+        fake = await startFake({ profile });
+        const admin = `admin:${ADMIN_PASSWORD}`;
+        const apis = apisOfVersion((await new GrafanaClient(fake.url, admin, { retries: 0 }).get<{ version: string }>("/api/health")).data.version);
+        const spec = {
+            title: "Edge",
+            elements: { p: { kind: "Panel", spec: { id: 1, title: "Errors", vizConfig: { kind: "VizConfig", group: "stat", spec: {} } } } },
+            layout: {
+                kind: "GridLayout",
+                spec: {
+                    items: [{ kind: "GridLayoutItem", spec: { x: 0, y: 0, width: 6, height: 4, element: { kind: "ElementReference", name: "p" } } }],
+                },
+            },
+        };
+        await api(fake.url, admin, "POST", `/apis/dashboard.grafana.app/${apis.dashboards!.v2}/namespaces/default/dashboards`, {
+            metadata: { name: "edge-v2" },
+            spec,
+        });
+        expect((await run("--out", path.join(tmp, "v"))).code).toBe(0);
+        const file = tree(path.join(tmp, "v"))["dashboards/main-org/general/edge-v2.json"];
+        const declared = parseAnyDashboard(file);
+        expect(declared.failures).toEqual([]);
+        const client = new GrafanaClient(fake.url, admin, { retries: 0 });
+        const read = await getDashboard(client, apis, "edge-v2", 1);
+        expect(read.v2).toBe(true);
+        expect(declared.dashboard).toEqual({ ...read.dashboard, uid: "edge-v2" });
     });
 });
 

@@ -1,6 +1,7 @@
 // A Grafana as a team has it, made by hand (plain HTTP, no Pulumi), for the `generate` tests: two orgs, nested folders
 // (flat on a Grafana without nesting), dashboards (two with the same title in different folders), a data source with a
-// secret, a service account with a token, an Editor user.
+// secret, a service account with a token, an Editor user; on Grafana 13 (v2 dashboards on by default) also one
+// schema v2 dashboard, saved through /apis/dashboard.grafana.app/v2 as 13's UI saves it.
 
 export interface Seeded {
     orgIds: number[];
@@ -8,7 +9,49 @@ export interface Seeded {
     secrets: string[];
     /** config key -> value, as the generated program names them. */
     dataSourceSecrets: Record<string, string>;
-    dashboards: { orgId: number; uid: string }[];
+    dashboards: { orgId: number; uid: string; v2?: boolean }[];
+}
+
+/** The schema v2 dashboard of the seed (uid v2-svc-main): a panel in a grid, as the foundation SDK's v2 types have it. */
+export const V2_UID = "v2-svc-main";
+
+function v2Spec(title: string): Record<string, unknown> {
+    return {
+        title,
+        tags: ["seed"],
+        elements: {
+            "panel-1": {
+                kind: "Panel",
+                spec: {
+                    id: 1,
+                    title: "Errors",
+                    description: "",
+                    links: [],
+                    data: { kind: "QueryGroup", spec: { queries: [], transformations: [], queryOptions: {} } },
+                    vizConfig: {
+                        kind: "VizConfig",
+                        group: "timeseries",
+                        version: "",
+                        spec: { options: {}, fieldConfig: { defaults: {}, overrides: [] } },
+                    },
+                },
+            },
+        },
+        layout: {
+            kind: "GridLayout",
+            spec: {
+                items: [
+                    { kind: "GridLayoutItem", spec: { x: 0, y: 0, width: 12, height: 8, element: { kind: "ElementReference", name: "panel-1" } } },
+                ],
+            },
+        },
+    };
+}
+
+/** Whether the server is Grafana 13 or later (v2 dashboards on by default there; behind feature toggles on 12). */
+export async function servesV2(url: string): Promise<boolean> {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { version?: string };
+    return Number(/^(\d+)\./.exec(health.version ?? "")?.[1] ?? 0) >= 13;
 }
 
 export async function api(url: string, auth: string, method: string, p: string, body?: unknown, orgId?: number): Promise<unknown> {
@@ -34,7 +77,7 @@ const panels = (n: number, title: string) =>
 export async function seedGrafana(url: string, admin: string, nested: boolean, extraDashboards = 0): Promise<Seeded> {
     const secrets: string[] = [];
     const dataSourceSecrets: Record<string, string> = {};
-    const dashboards: { orgId: number; uid: string }[] = [];
+    const dashboards: Seeded["dashboards"] = [];
     const acme = ((await api(url, admin, "POST", "/api/orgs", { name: "Acme Corp" })) as { orgId: number }).orgId;
     const orgIds = [1, acme];
     const password = "bob-Pw-seed-5120";
@@ -64,6 +107,18 @@ export async function seedGrafana(url: string, admin: string, nested: boolean, e
         await d(`lat-team-${sfx}`, "Latency", `team-${sfx}`);
         await d(`pg-${sfx}`, "Postgres", `ops-db-${sfx}`);
         await d(`home-${sfx}`, "Home", "");
+        if (orgId === 1 && (await servesV2(url))) {
+            const metadata = { name: V2_UID, annotations: { "grafana.app/folder": `ops-${sfx}` } };
+            await api(
+                url,
+                admin,
+                "POST",
+                "/apis/dashboard.grafana.app/v2/namespaces/default/dashboards",
+                { metadata, spec: v2Spec("Service (v2)") },
+                orgId,
+            );
+            dashboards.push({ orgId, uid: V2_UID, v2: true });
+        }
         for (let i = 0; i < extraDashboards; i++) await d(`x${i}-${sfx}`, `Service ${i}`, i % 2 ? `team-${sfx}` : "", 1);
         const secret = `Bearer prom-secret-${sfx}-8841`;
         secrets.push(secret);
