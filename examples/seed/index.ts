@@ -8,7 +8,8 @@ const orgName = config.get("orgName") ?? "apiorg";
 const adminLogin = config.get("adminLogin") ?? "admin";
 const dashboardTitle = config.get("dashboardTitle") ?? "Production Overview";
 
-const org = new Organization("apiorg", { name: orgName, adoptExisting: config.getBoolean("adoptExisting") });
+// `pulumi config set adopt true` takes over an org of that name made earlier (by hand or by the tutorial's curl calls).
+const org = new Organization("apiorg", { name: orgName, adopt: config.getBoolean("adopt") });
 
 // The creator of an org is already its Admin (the tutorial's "optional step"): this adopts that membership.
 const admin = new OrgMembership("apiorg-admin", { orgId: org.orgId, loginOrEmail: adminLogin, role: "Admin" });
