@@ -12,9 +12,16 @@
 //   {"kind":"Status","apiVersion":"v1","status":"Failure","message","reason","details","code"}; 409 AlreadyExists on
 //   a create of an existing name, 409 Conflict on an update with a stale metadata.resourceVersion; an update without
 //   resourceVersion is unconditional; paging by limit and an opaque continue token.
+// - Folder and dashboard permissions (issue 18; access.ts decides, as for the legacy routes): docs "Folder access
+//   control" (grafana.com/docs/grafana/v13.0/administration/roles-and-permissions/folder-access-control): View gives
+//   folders:read and dashboards:read; Edit gives folders:write, folders:create (subfolders) and dashboards:create/write/
+//   delete in the folder; Admin also deletes the folder and manages permissions. Docs "Manage dashboard permissions"
+//   (…/v12.4/administration/user-management/manage-dashboard-permissions): a folder's permissions apply to its
+//   dashboards and subfolders. A denial is a Kubernetes 403 Status, reason Forbidden (API conventions).
 // Shapes of schema v2 specs are checked against the Apache-2.0 @grafana/grafana-foundation-sdk (dashboardv2beta1 /
 // dashboardv2 types: title, elements, layout required).
 import { createHash } from "crypto";
+import type { AccessRules } from "./access";
 import type { AddRoute, Ctx, JsonObject, Reply, RoleAccess } from "./emulator";
 import type { Dashboard, Folder } from "./model";
 import type { Profile } from "./profiles";
@@ -31,6 +38,8 @@ export interface ApisHost {
     profile: Profile;
     newUid(): string;
     now(): string;
+    /** folder/dashboard permissions (access.ts), shared with the legacy routes */
+    access: AccessRules;
 }
 
 function isObject(v: unknown): v is JsonObject {
@@ -46,6 +55,12 @@ export function k8sStatus(code: number, reason: string, message: string, details
         status: code,
         body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, ...(details ? { details } : {}), code },
     };
+}
+
+/** A per-object permission denial: 403 Forbidden Status (API conventions). The message follows the apiserver's
+ *  "<resource>.<group> \"<name>\" is forbidden: ..." form; Grafana's exact wording is [unverified] (SOURCES-RESEARCH P5). */
+function forbidden(group: string, resource: string, verb: string, name: string): Reply {
+    return k8sStatus(403, "Forbidden", `${resource}.${group} "${name}" is forbidden: the caller may not ${verb} it`, { name, group, kind: resource });
 }
 
 /** Unknown /apis paths: the apiserver's 404 Status ("the server could not find the requested resource"). */
@@ -310,7 +325,8 @@ function dashboardRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: 
     add("GET", base, role("Viewer", "dashboards:read"), (c) => {
         const orgId = orgOf(c, DASH_GROUP, "dashboards");
         if (typeof orgId !== "number") return orgId;
-        const all = t.dashboard.filter((d) => d.orgId === orgId).map((d) => ({ name: d.uid, d }));
+        // only what the caller may read (docs folder access control: dashboards:read comes with View)
+        const all = t.dashboard.filter((d) => d.orgId === orgId && h.access.canRead(c.id, "dashboard", d.uid)).map((d) => ({ name: d.uid, d }));
         const pg = page(all, c);
         if ("status" in pg) return pg;
         return {
@@ -330,17 +346,23 @@ function dashboardRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: 
         const orgId = orgOf(c, DASH_GROUP, "dashboards");
         if (typeof orgId !== "number") return orgId;
         const d = t.dashboard.get(`${orgId}/${c.params.name}`);
-        return d ? { status: 200, body: toObject(d) } : notFound(c.params.name);
+        if (!d) return notFound(c.params.name);
+        // looked up first, as the legacy GET: a missing one is 404, an unreadable one 403 [unverified order on /apis: P7]
+        if (!h.access.canRead(c.id, "dashboard", d.uid)) return forbidden(DASH_GROUP, "dashboards", "get", d.uid);
+        return { status: 200, body: toObject(d) };
     });
     add(
         "POST",
         base,
-        role("Editor", "dashboards:create"),
+        // a Viewer with Edit on the folder may create there (docs folder access control), so the role floor is Viewer
+        role("Viewer", "dashboards:create"),
         (c) => {
             const orgId = orgOf(c, DASH_GROUP, "dashboards");
             if (typeof orgId !== "number") return orgId;
             const x = parse(c, undefined);
             if ("status" in x) return x;
+            // Edit on the target folder, the General folder by org role (access.ts saveRefused, as the legacy save)
+            if (h.access.saveRefused(c.id, x.folderUid, undefined)) return forbidden(DASH_GROUP, "dashboards", "create", x.name);
             if (t.dashboard.get(`${orgId}/${x.name}`) || t.folder.get(`${orgId}/${x.name}`))
                 return k8sStatus(409, "AlreadyExists", `dashboards.${DASH_GROUP} "${x.name}" already exists`, details(x.name));
             return { status: 201, body: toObject(save(c, orgId, x, undefined)) };
@@ -350,7 +372,7 @@ function dashboardRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: 
     add(
         "PUT",
         `${base}/:name`,
-        role("Editor", "dashboards:write"),
+        role("Viewer", "dashboards:write"),
         (c) => {
             const orgId = orgOf(c, DASH_GROUP, "dashboards");
             if (typeof orgId !== "number") return orgId;
@@ -358,6 +380,8 @@ function dashboardRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: 
             if ("status" in x) return x;
             const d = t.dashboard.get(`${orgId}/${x.name}`);
             if (!d) return notFound(x.name); // no create on update [unverified]
+            // Edit on the dashboard and on the folder it is saved into (access.ts saveRefused, as the legacy save)
+            if (h.access.saveRefused(c.id, x.folderUid, d.uid)) return forbidden(DASH_GROUP, "dashboards", "update", d.uid);
             if (x.rv && x.rv !== resourceVersionOf(d.updated, d.version))
                 return k8sStatus(
                     409,
@@ -369,11 +393,13 @@ function dashboardRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: 
         },
         true,
     );
-    add("DELETE", `${base}/:name`, role("Editor", "dashboards:delete"), (c) => {
+    add("DELETE", `${base}/:name`, role("Viewer", "dashboards:delete"), (c) => {
         const orgId = orgOf(c, DASH_GROUP, "dashboards");
         if (typeof orgId !== "number") return orgId;
         const d = t.dashboard.get(`${orgId}/${c.params.name}`);
         if (!d) return notFound(c.params.name);
+        // dashboards:delete comes with Edit (docs folder access control)
+        if (h.access.dashboardLevel(c.id, orgId, d.uid) < 2) return forbidden(DASH_GROUP, "dashboards", "delete", d.uid);
         t.dashboard.delete(d);
         t.dashver.deleteWhere((v) => v.orgId === d.orgId && v.uid === d.uid);
         // apiserver: a delete answers a Status of success with the object's name and uid
@@ -439,7 +465,8 @@ function folderRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: str
         const orgId = orgOf(c, FOLDER_GROUP, "folders");
         if (typeof orgId !== "number") return orgId;
         const pg = page(
-            t.folder.filter((f) => f.orgId === orgId).map((f) => ({ name: f.uid, f })),
+            // only what the caller may read (docs folder access control: folders:read comes with View)
+            t.folder.filter((f) => f.orgId === orgId && h.access.canRead(c.id, "folder", f.uid)).map((f) => ({ name: f.uid, f })),
             c,
         );
         if ("status" in pg) return pg;
@@ -457,17 +484,22 @@ function folderRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: str
         const orgId = orgOf(c, FOLDER_GROUP, "folders");
         if (typeof orgId !== "number") return orgId;
         const f = t.folder.get(`${orgId}/${c.params.name}`);
-        return f ? { status: 200, body: toObject(f) } : notFound(c.params.name);
+        if (!f) return notFound(c.params.name);
+        if (!h.access.canRead(c.id, "folder", f.uid)) return forbidden(FOLDER_GROUP, "folders", "get", f.uid); // as the dashboard GET
+        return { status: 200, body: toObject(f) };
     });
     add(
         "POST",
         base,
-        role("Editor", "folders:create"),
+        role("Viewer", "folders:create"), // the folder check below decides (a Viewer with Edit on the parent may)
         (c) => {
             const orgId = orgOf(c, FOLDER_GROUP, "folders");
             if (typeof orgId !== "number") return orgId;
             const x = parse(c, undefined);
             if ("status" in x) return x;
+            // a subfolder needs Edit on its parent (docs folder access control: folders:create comes with Edit); a root
+            // folder the org role Editor (access.ts: the General folder takes the org role)
+            if (h.access.folderLevel(c.id, orgId, x.parentUid) < 2) return forbidden(FOLDER_GROUP, "folders", "create", x.name);
             if (t.folder.get(`${orgId}/${x.name}`) || t.dashboard.get(`${orgId}/${x.name}`))
                 return k8sStatus(409, "AlreadyExists", `folders.${FOLDER_GROUP} "${x.name}" already exists`, details(x.name));
             const ts = h.now();
@@ -490,7 +522,7 @@ function folderRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: str
     add(
         "PUT",
         `${base}/:name`,
-        role("Editor", "folders:write"),
+        role("Viewer", "folders:write"),
         (c) => {
             const orgId = orgOf(c, FOLDER_GROUP, "folders");
             if (typeof orgId !== "number") return orgId;
@@ -498,6 +530,9 @@ function folderRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: str
             if ("status" in x) return x;
             const f = t.folder.get(`${orgId}/${x.name}`);
             if (!f) return notFound(x.name);
+            // Edit on the folder (folders:write), and on the new parent when it moves [unverified for the move: P8]
+            if (h.access.folderLevel(c.id, orgId, f.uid) < 2 || (x.parentUid !== f.parentUid && h.access.folderLevel(c.id, orgId, x.parentUid) < 2))
+                return forbidden(FOLDER_GROUP, "folders", "update", f.uid);
             if (x.rv && x.rv !== resourceVersionOf(f.updated, f.version))
                 return k8sStatus(
                     409,
@@ -519,11 +554,14 @@ function folderRoutes(h: ApisHost, add: AddRoute, role: RoleAccess, version: str
         },
         true,
     );
-    add("DELETE", `${base}/:name`, role("Editor", "folders:delete"), (c) => {
+    add("DELETE", `${base}/:name`, role("Viewer", "folders:delete"), (c) => {
         const orgId = orgOf(c, FOLDER_GROUP, "folders");
         if (typeof orgId !== "number") return orgId;
         const f = t.folder.get(`${orgId}/${c.params.name}`);
         if (!f) return notFound(c.params.name);
+        // Edit on the folder, as the legacy delete lets an org Editor delete. Sources differ: docs folder access control
+        // (13.0) lists "Delete folder" under Admin, the 9.x+ level text under Edit [unverified: SOURCES-RESEARCH P6]
+        if (h.access.folderLevel(c.id, orgId, f.uid) < 2) return forbidden(FOLDER_GROUP, "folders", "delete", f.uid);
         // as the legacy delete: what the folder holds goes with it [unverified for /apis]
         const gone = new Set<string>([f.uid]);
         for (let grew = true; grew;) {

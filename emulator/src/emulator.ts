@@ -1446,7 +1446,7 @@ export class Emulator {
     }
 
     private apisHost(): ApisHost {
-        return { store: this.store, t: this.t, profile: this.profile, newUid: shortUid, now: nowIso };
+        return { store: this.store, t: this.t, profile: this.profile, newUid: shortUid, now: nowIso, access: this.access };
     }
 
     // --- folders (docs folder; observed 10.0; nested folders per profile) ---

@@ -462,4 +462,71 @@ describe("Grafana API emulator (in-process)", () => {
         // The General folder still takes the org role: a Viewer saves nothing there.
         expect((await call(g, "POST", "/api/dashboards/db", { auth: mem, org: orgId, body: { dashboard: { title: "Root" } } })).status).toBe(403);
     });
+
+    // The same rules on the app-platform routes that 12.x/13.x clients (the provider among them) read and save through.
+    test.each([
+        ["12.4.0", "v1beta1"],
+        ["13.0.0", "v1"],
+    ])(
+        "%s /apis: a Viewer outside the team gets 403 on a private folder and dashboard and lists neither; a member with Edit creates and updates there",
+        async (version, v) => {
+            await start({ version });
+            const orgId = (await call(g, "POST", "/api/orgs", { auth: ADMIN, body: { name: "Private" } })).body.orgId as number;
+            const member = g.addUser("member", { password: "member-pw" });
+            g.addUser("viewer", { password: "viewer-pw" });
+            for (const login of ["member", "viewer"])
+                await call(g, "POST", `/api/orgs/${orgId}/users`, { auth: ADMIN, body: { loginOrEmail: login, role: "Viewer" } });
+            const teamId = (await call(g, "POST", "/api/teams", { auth: ADMIN, org: orgId, body: { name: "SRE" } })).body.teamId as number;
+            await call(g, "POST", `/api/teams/${teamId}/members`, { auth: ADMIN, org: orgId, body: { userId: member } });
+            const ns = `org-${orgId}`;
+            const dashes = `/apis/dashboard.grafana.app/${v}/namespaces/${ns}/dashboards`;
+            const folders = `/apis/folder.grafana.app/${v}/namespaces/${ns}/folders`;
+            const viewer = basic("viewer", "viewer-pw");
+            const mem = basic("member", "member-pw");
+            const inPrivate = (name: string, title: string) => ({
+                metadata: { name, annotations: { "grafana.app/folder": "private" } },
+                spec: { title, panels: [], schemaVersion: 41 },
+            });
+            expect(
+                (await call(g, "POST", folders, { auth: ADMIN, org: orgId, body: { metadata: { name: "private" }, spec: { title: "Private" } } }))
+                    .status,
+            ).toBe(201);
+            expect((await call(g, "POST", dashes, { auth: ADMIN, org: orgId, body: inPrivate("secret", "Secret") })).status).toBe(201);
+            const names = async (path: string, auth: string) =>
+                ((await call(g, "GET", path, { auth, org: orgId })).body.items as { metadata: { name: string } }[]).map((x) => x.metadata.name);
+            // Grafana's defaults: every Viewer reads; a Viewer creates nothing even in the folder.
+            expect((await call(g, "GET", `${dashes}/secret`, { auth: viewer, org: orgId })).status).toBe(200);
+            expect((await call(g, "POST", dashes, { auth: mem, org: orgId, body: inPrivate("by-member", "By member") })).status).toBe(403);
+            // Private: the team edits, no role item.
+            const acl = { items: [{ teamId, permission: 2 }] };
+            expect((await call(g, "POST", "/api/folders/private/permissions", { auth: ADMIN, org: orgId, body: acl })).status).toBe(200);
+            for (const path of [`${dashes}/secret`, `${folders}/private`]) {
+                const r = await call(g, "GET", path, { auth: viewer, org: orgId });
+                expect(r.status).toBe(403);
+                expect(r.body).toMatchObject({ kind: "Status", status: "Failure", reason: "Forbidden", code: 403 });
+            }
+            expect(await names(dashes, viewer)).toEqual([]);
+            expect(await names(folders, viewer)).toEqual([]);
+            expect(await names(dashes, mem)).toEqual(["secret"]);
+            expect(await names(folders, mem)).toEqual(["private"]);
+            // The member creates and updates in the folder; the Viewer's create, update and delete there are 403.
+            expect((await call(g, "POST", dashes, { auth: mem, org: orgId, body: inPrivate("by-member", "By member") })).status).toBe(201);
+            expect((await call(g, "PUT", `${dashes}/by-member`, { auth: mem, org: orgId, body: inPrivate("by-member", "By member 2") })).status).toBe(
+                200,
+            );
+            expect((await call(g, "GET", `${dashes}/by-member`, { auth: ADMIN, org: orgId })).body).toMatchObject({ spec: { title: "By member 2" } });
+            const refused = await call(g, "POST", dashes, { auth: viewer, org: orgId, body: inPrivate("by-viewer", "By viewer") });
+            expect(refused.status).toBe(403);
+            expect(refused.body).toMatchObject({ kind: "Status", reason: "Forbidden", code: 403 });
+            expect((await call(g, "PUT", `${dashes}/secret`, { auth: viewer, org: orgId, body: inPrivate("secret", "Taken") })).status).toBe(403);
+            expect((await call(g, "DELETE", `${dashes}/secret`, { auth: viewer, org: orgId })).status).toBe(403);
+            expect((await call(g, "DELETE", `${folders}/private`, { auth: viewer, org: orgId })).status).toBe(403);
+            expect((await call(g, "GET", `${dashes}/by-viewer`, { auth: ADMIN, org: orgId })).status).toBe(404);
+            expect((await call(g, "GET", `${dashes}/secret`, { auth: ADMIN, org: orgId })).body).toMatchObject({ spec: { title: "Secret" } });
+            // Moving a dashboard out to the General folder takes the org role there: the member (a Viewer) may not.
+            const out = { metadata: { name: "by-member" }, spec: { title: "Out" } };
+            expect((await call(g, "PUT", `${dashes}/by-member`, { auth: mem, org: orgId, body: out })).status).toBe(403);
+            expect((await call(g, "DELETE", `${dashes}/by-member`, { auth: mem, org: orgId })).status).toBe(200);
+        },
+    );
 });
