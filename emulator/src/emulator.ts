@@ -1525,6 +1525,7 @@ export class Emulator {
             (c) => {
                 const f = findFolder(c.id.orgId, c.params.uid);
                 if (!f) return folderNotFound(); // observed 10.0
+                if (this.access.folderLevel(c.id, c.id.orgId, f.uid) < 2) return denied("folders:write"); // access.ts: Edit on the folder
                 const title = (str(c.body.title) ?? "").trim();
                 if (!title) return msg(400, "folder title cannot be empty");
                 if (c.body.overwrite !== true && num(c.body.version) !== f.version) {
@@ -1548,6 +1549,10 @@ export class Emulator {
                 if (!f) return folderNotFound();
                 const parentUid = str(c.body.parentUid) ?? "";
                 if (parentUid && !findFolder(c.id.orgId, parentUid)) return folderNotFound(); // [unverified]
+                // access.ts: Edit on the folder and where it goes (P8, as on /apis)
+                if (this.access.folderLevel(c.id, c.id.orgId, f.uid) < 2 || this.access.folderLevel(c.id, c.id.orgId, parentUid) < 2) {
+                    return denied("folders:write");
+                }
                 // a folder cannot move below itself (docs folder: move) [message unverified]
                 for (let at = parentUid; at; at = findFolder(c.id.orgId, at)?.parentUid ?? "") {
                     if (at === f.uid) return msg(400, "cannot move a folder into itself or one of its subfolders");
@@ -1562,6 +1567,7 @@ export class Emulator {
         add("DELETE", "/api/folders/:uid", role("Editor", "folders:delete"), (c) => {
             const f = findFolder(c.id.orgId, c.params.uid);
             if (!f) return folderNotFound(); // observed 10.0
+            if (this.access.folderLevel(c.id, c.id.orgId, f.uid) < 2) return denied("folders:delete"); // access.ts (P6: Edit, as on /apis)
             // Deleting a folder deletes what it holds: subfolders and dashboards (observed 10.0 for dashboards).
             const gone = new Set<string>([f.uid]);
             for (let grew = true; grew;) {
@@ -1900,6 +1906,7 @@ export class Emulator {
         add("DELETE", "/api/dashboards/uid/:uid", role("Editor", "dashboards:delete"), (c) => {
             const d = this.t.dashboard.get(`${c.id.orgId}/${c.params.uid}`);
             if (!d) return dashNotFound();
+            if (this.access.dashboardLevel(c.id, c.id.orgId, d.uid) < 2) return denied("dashboards:delete"); // access.ts: Edit on the dashboard
             this.t.dashboard.delete(d);
             this.t.dashver.deleteWhere((v) => v.orgId === d.orgId && v.uid === d.uid);
             // observed 10.0: {"id","message","title"}; the same in the 11.x docs (docs dashboard: delete dashboard by uid)

@@ -463,6 +463,34 @@ describe("Grafana API emulator (in-process)", () => {
         expect((await call(g, "POST", "/api/dashboards/db", { auth: mem, org: orgId, body: { dashboard: { title: "Root" } } })).status).toBe(403);
     });
 
+    test("legacy folder and dashboard writes check the permission list: an org Editor outside a private folder's team cannot rename, move or delete it or delete its dashboards", async () => {
+        await start({ version: "12.1.0" });
+        const orgId = (await call(g, "POST", "/api/orgs", { auth: ADMIN, body: { name: "Private" } })).body.orgId as number;
+        g.addUser("editor", { password: "editor-pw" });
+        await call(g, "POST", `/api/orgs/${orgId}/users`, { auth: ADMIN, body: { loginOrEmail: "editor", role: "Editor" } });
+        const teamId = (await call(g, "POST", "/api/teams", { auth: ADMIN, org: orgId, body: { name: "SRE" } })).body.teamId as number;
+        for (const uid of ["private", "open"]) await call(g, "POST", "/api/folders", { auth: ADMIN, org: orgId, body: { uid, title: uid } });
+        await call(g, "POST", "/api/dashboards/db", {
+            auth: ADMIN,
+            org: orgId,
+            body: { dashboard: { uid: "secret", title: "Secret" }, folderUid: "private" },
+        });
+        await call(g, "POST", "/api/folders/private/permissions", { auth: ADMIN, org: orgId, body: { items: [{ teamId, permission: 2 }] } });
+        const editor = basic("editor", "editor-pw");
+        const refused = [
+            await call(g, "PUT", "/api/folders/private", { auth: editor, org: orgId, body: { title: "Renamed", overwrite: true } }),
+            await call(g, "POST", "/api/folders/private/move", { auth: editor, org: orgId, body: { parentUid: "open" } }),
+            await call(g, "POST", "/api/folders/open/move", { auth: editor, org: orgId, body: { parentUid: "private" } }),
+            await call(g, "DELETE", "/api/dashboards/uid/secret", { auth: editor, org: orgId }),
+            await call(g, "DELETE", "/api/folders/private", { auth: editor, org: orgId }),
+        ];
+        expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
+        expect((await call(g, "GET", "/api/dashboards/uid/secret", { auth: ADMIN, org: orgId })).status).toBe(200);
+        // Grafana's defaults on the other folder: an Editor edits it.
+        expect((await call(g, "PUT", "/api/folders/open", { auth: editor, org: orgId, body: { title: "Open", overwrite: true } })).status).toBe(200);
+        expect((await call(g, "DELETE", "/api/folders/open", { auth: editor, org: orgId })).status).toBe(200);
+    });
+
     // The same rules on the app-platform routes that 12.x/13.x clients (the provider among them) read and save through.
     test.each([
         ["12.4.0", "v1beta1"],
