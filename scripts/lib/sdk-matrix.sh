@@ -46,9 +46,11 @@ for v in "${versions[@]}"; do
     fi
     installed="$(node -p 'require(process.argv[1]).version' "$dir/node_modules/@pulumi/pulumi/package.json")"
     [[ "$installed" == "$v" ]] || { log "@pulumi/pulumi $v: found $installed in $dir"; rc=1; continue; }
-    rm -rf "$dir/provider" "$dir/test" "$dir/emulator" "$dir/test-results"
-    # The provider tests run the emulator in-process (test/support/fake-grafana.ts imports emulator/src).
+    rm -rf "$dir/provider" "$dir/test" "$dir/emulator" "$dir/test-results" "$dir/scripts"
+    # The provider tests run the emulator in-process (test/support/fake-grafana.ts imports emulator/src); the
+    # installed-package test builds the per-kind host modules with scripts/lib/host-entries.js.
     cp -r provider test emulator jest.config.js tsconfig.json tsconfig.build.json "$dir/"
+    mkdir -p "$dir/scripts/lib" && cp scripts/lib/host-entries.js "$dir/scripts/lib/"
     log "@pulumi/pulumi $v: provider suite"
     (cd "$dir" && npx --no-install jest --ci --runInBand --selectProjects provider --json --outputFile="$ROOT/test-results/jest-sdk-$v.json") || rc=1
 done
