@@ -6,6 +6,7 @@ import type { GrafanaClient, GrafanaError, HttpMethod } from "./client";
 import { isStatus, unlessGone } from "./client";
 import { isV2Stored, V2_API_VERSION } from "./dashboard-v2";
 import type { ServerApis } from "./server-version";
+import { orgForCreate } from "./org";
 
 type JsonObject = Record<string, unknown>;
 
@@ -56,11 +57,6 @@ function conflict(method: HttpMethod, path: string, message: string): GrafanaErr
     return Object.assign(e, { method, path, status: 409, grafanaMessage: message, retried: false });
 }
 
-/** The org of a call: given, or the credential's own (an org token or key names one). */
-async function orgOf(client: GrafanaClient, orgId: number | undefined): Promise<number> {
-    return orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
-}
-
 // --- dashboards ------------------------------------------------------------------
 
 /** What the legacy GET /api/dashboards/uid/:uid gives, plus what the app-platform API adds. */
@@ -109,7 +105,7 @@ export async function getDashboard(
     orgId: number | undefined,
     preferV2 = false,
 ): Promise<AppDashboard> {
-    const org = await orgOf(client, orgId);
+    const org = await orgForCreate(client, orgId);
     const o = (await client.get<K8sObject>(dashPath(apis, org, preferV2, uid), { orgId })).data;
     const stored = o.status?.conversion?.storedVersion;
     const storedV2 = stored ? /\/v2/.test(stored) : preferV2;
@@ -139,7 +135,7 @@ export async function saveDashboard(
     orgId: number | undefined,
     s: AppSave,
 ): Promise<{ id?: number; uid: string; url: string; version: number }> {
-    const org = await orgOf(client, orgId);
+    const org = await orgForCreate(client, orgId);
     const v2 = isV2Stored(s.model);
     const spec: JsonObject = v2 ? { ...(s.model.spec as JsonObject) } : { ...s.model, uid: s.uid };
     if (!v2) {
@@ -175,7 +171,7 @@ export async function saveDashboard(
 }
 
 export async function deleteDashboard(client: GrafanaClient, apis: ServerApis, uid: string, orgId: number | undefined): Promise<void> {
-    const org = await orgOf(client, orgId);
+    const org = await orgForCreate(client, orgId);
     // a v1 path deletes a dashboard stored in either schema (one object, several versions)
     await client.delete(dashPath(apis, org, false, uid), { orgId });
 }
@@ -214,7 +210,7 @@ function toFolder(o: K8sObject): AppFolder {
 }
 
 export async function getFolder(client: GrafanaClient, apis: ServerApis, uid: string, orgId: number | undefined): Promise<AppFolder | undefined> {
-    const org = await orgOf(client, orgId);
+    const org = await orgForCreate(client, orgId);
     const o = await unlessGone(() => client.get<K8sObject>(folderPath(apis, org, uid), { orgId }));
     return o && toFolder(o.data);
 }

@@ -16,7 +16,7 @@ export function withDefaultOrg<T extends { orgId?: number | null; connection?: u
     return fallback === undefined ? news : { ...news, orgId: fallback };
 }
 
-/** Create's half: the org from the inputs, else the credential's own org. */
+/** Create's half: the org from the inputs, else the credential's own org (also the org of an /apis call: app-platform.ts). */
 export async function orgForCreate(client: GrafanaClient, orgId: number | undefined | null): Promise<number> {
     return orgId ?? (await client.get<{ id: number }>("/api/org")).data.id;
 }
